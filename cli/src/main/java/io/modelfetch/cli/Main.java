@@ -1,0 +1,145 @@
+package io.modelfetch.cli;
+
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadRequest;
+import io.modelfetch.DownloadResult;
+import io.modelfetch.DownloadedFile;
+import io.modelfetch.Downloads;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code modelfetch} command. */
+@Command(name = "modelfetch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    sortOptions = false,
+    description = {"Downloads model files from CivitAI, Hugging Face and plain URLs: fast (many connections),",
+        "resumable (run the same command again after a failure) and verified (SHA-256)."},
+    footer = {"", "Tokens: CIVITAI_TOKEN, HF_TOKEN (or ~/.cache/huggingface/token).",
+        "Endpoints: CIVITAI_ENDPOINT, HF_ENDPOINT.",
+        "Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 authentication required, 5 access denied,",
+        "6 rate limited / quota, 7 checksum mismatch, 8 insufficient space, 9 file exists, 10 network,",
+        "11 unexpected response, 12 unsupported source, 130 cancelled."})
+public final class Main implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "URL", description = "URLs or source URNs to download")
+  List<String> urls = new ArrayList<>();
+
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "target folder (default: current folder)")
+  Path output;
+
+  @Option(names = {"-x", "--connections"}, paramLabel = "N", description = "connections per file, 1..64 (default: 16)")
+  Integer connections;
+
+  @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 (single URL only)")
+  String sha256;
+
+  @Option(names = "--backend", paramLabel = "NAME", description = "auto (default), jdk or aria2")
+  String backend;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "also trust the CA certificates in this PEM file")
+  Path caFile;
+
+  @Option(names = "--overwrite", description = "replace a different existing file (only once the new one is verified)")
+  boolean overwrite;
+
+  @Option(names = "--no-sidecars", description = "do not write metadata/preview files beside models")
+  boolean noSidecars;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress line")
+  boolean quiet;
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cmd = new CommandLine(new Main(out, err));
+    cmd.setOut(new java.io.PrintWriter(out, true));
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    return cmd.execute(args);
+  }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Main(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    if (sha256 != null && urls.size() > 1) {
+      err.println("modelfetch: --sha256 applies to one URL; give one URL per command when checking hashes");
+      return 2;
+    }
+    Downloads.Builder builder = Downloads.builder().sidecars(!noSidecars);
+    if (connections != null) {
+      builder.connectionsPerFile(connections).maxConnections(Math.max(connections, 16));
+    }
+    if (backend != null) {
+      builder.defaultBackend(backend);
+    }
+    if (caFile != null) {
+      if (!Files.isReadable(caFile)) {
+        err.println("modelfetch: cannot read the CA file " + caFile);
+        return 2;
+      }
+      builder.trustCertificates(caFile);
+    }
+    ProgressLine progress = quiet ? null : new ProgressLine(err);
+    if (progress != null) {
+      builder.listener(progress);
+    }
+    int status = 0;
+    try (Downloads downloads = builder.build()) {
+      Thread hook = new Thread(downloads::close, "modelfetch-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      for (String url : urls) {
+        DownloadRequest request = DownloadRequest.of(url).into(output == null ? Path.of("") : output)
+            .overwrite(overwrite);
+        if (sha256 != null) {
+          request = request.sha256(sha256);
+        }
+        try {
+          DownloadResult result = downloads.download(request);
+          if (progress != null) {
+            progress.clear();
+          }
+          for (DownloadedFile f : result.files()) {
+            out.println(f.path());
+          }
+        } catch (DownloadException e) {
+          if (progress != null) {
+            progress.clear();
+          }
+          err.println("modelfetch: " + e.getMessage());
+          status = status == 0 ? ExitCodes.of(e.kind()) : status;
+        }
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("modelfetch: " + e.getMessage());
+      return 2;
+    }
+    return status;
+  }
+
+  /** Prints the library version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"modelfetch " + Downloads.version()};
+    }
+  }
+}

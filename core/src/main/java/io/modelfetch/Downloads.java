@@ -1,0 +1,411 @@
+package io.modelfetch;
+
+import io.modelfetch.internal.Engine;
+import io.modelfetch.internal.EngineConfig;
+import io.modelfetch.spi.DownloadBackend;
+import io.modelfetch.spi.SourceResolver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ProxySelector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The entry point: a configured downloader that runs any number of downloads concurrently.
+ *
+ * <pre>{@code
+ * try (Downloads downloads = Downloads.builder()
+ *         .connectionsPerFile(16)
+ *         .token("civitai", Secret.of(System.getenv("CIVITAI_TOKEN")))
+ *         .listener(new DownloadListener() {
+ *           @Override public void onProgress(DownloadHandle d, Progress p) { ui.update(p); }
+ *         })
+ *         .build()) {
+ *   DownloadHandle h = downloads.submit(DownloadRequest.of("https://civitai.com/models/4201?modelVersionId=130072")
+ *       .into(Path.of("models/Stable-diffusion")));
+ *   DownloadResult r = h.result().join();        // or downloads.download(request) to block
+ *   System.out.println(r.path() + " " + r.metadata().baseModel().orElse("?"));
+ * }
+ * }</pre>
+ *
+ * <p>A {@code Downloads} is immutable and thread-safe; build one and share it. {@link #newBuilder()}
+ * derives a variant. {@link #close()} cancels what is still running and releases threads and
+ * backend processes.
+ *
+ * <p>Sources (CivitAI, Hugging Face, ...) and backends (aria2c) are plugins found on the class path
+ * with {@link java.util.ServiceLoader}; ones registered on the builder come first.
+ */
+public final class Downloads implements AutoCloseable {
+  private final Builder builder;
+  private final Engine engine;
+
+  private Downloads(Builder builder) {
+    this.builder = builder.copy();
+    this.engine = new Engine(this.builder.toConfig());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder with this instance's settings, to derive a variant. */
+  public Builder newBuilder() {
+    return builder.copy();
+  }
+
+  /** Starts a download and returns at once. */
+  public DownloadHandle submit(DownloadRequest request) {
+    Objects.requireNonNull(request, "request");
+    return engine.submit(request);
+  }
+
+  /**
+   * Downloads and waits. If the calling thread is interrupted, the download is cancelled (its
+   * partial file kept) and this throws {@code CANCELLED} with the interrupt flag set again.
+   */
+  public DownloadResult download(DownloadRequest request) throws DownloadException {
+    DownloadHandle handle = submit(request);
+    try {
+      return handle.result().get();
+    } catch (InterruptedException e) {
+      handle.cancel();
+      Thread.currentThread().interrupt();
+      throw new DownloadException(DownloadException.Kind.CANCELLED, "interrupted while waiting for " + request, e);
+    } catch (ExecutionException | CompletionException e) {
+      throw unwrap(e.getCause());
+    } catch (CancellationException e) {
+      throw new DownloadException(DownloadException.Kind.CANCELLED, "cancelled: " + request, e);
+    }
+  }
+
+  /** Shortcut for {@code download(DownloadRequest.of(url).into(directory))}. */
+  public DownloadResult download(String url, Path directory) throws DownloadException {
+    return download(DownloadRequest.of(url).into(directory));
+  }
+
+  /** The names of the source resolvers in the order they are asked. */
+  public List<String> resolvers() {
+    return engine.resolverNames();
+  }
+
+  /** The names of the backends this instance knows, available or not. */
+  public List<String> backends() {
+    return engine.backendNames();
+  }
+
+  /** Cancels running downloads (keeping their partial files), stops backend processes and threads. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** This library's version, as in the default User-Agent. */
+  public static String version() {
+    return Version.VALUE;
+  }
+
+  private static DownloadException unwrap(Throwable cause) {
+    if (cause instanceof DownloadException) {
+      return (DownloadException) cause;
+    }
+    return new DownloadException(DownloadException.Kind.LOCAL_IO, "download failed unexpectedly: " + cause, cause);
+  }
+
+  private static final class Version {
+    static final String VALUE = read();
+
+    private static String read() {
+      try (InputStream in = Downloads.class.getResourceAsStream("version.properties")) {
+        Properties p = new Properties();
+        if (in != null) {
+          p.load(in);
+        }
+        return p.getProperty("version", "dev");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Configures a {@link Downloads}. Every setter validates at once and names the argument in its
+   * message.
+   */
+  public static final class Builder {
+    static final int MAX_CONNECTIONS = 64;
+
+    private int connectionsPerFile = 16;
+    private int maxConnections = 16;
+    private int maxConcurrentFiles = 8;
+    private Duration connectTimeout = Duration.ofSeconds(15);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int retries = 5;
+    private String userAgent = "modelfetch/" + version();
+    private final List<DownloadListener> listeners = new ArrayList<>();
+    private final List<DownloadListener.Factory> listenerFactories = new ArrayList<>();
+    private final List<SourceResolver> resolvers = new ArrayList<>();
+    private final List<DownloadBackend> backends = new ArrayList<>();
+    private boolean discoverPlugins = true;
+    private String backend = "auto";
+    private final Map<String, Secret> tokens = new LinkedHashMap<>();
+    private final Map<String, String> endpoints = new LinkedHashMap<>();
+    private final Map<String, String> backendOptions = new LinkedHashMap<>();
+    private Map<String, String> environment;
+    private boolean sidecars = true;
+    private boolean alwaysHash;
+    private Path trustedCertificates;
+    private SSLContext sslContext;
+    private ProxySelector proxySelector;
+
+    private Builder() {
+    }
+
+    /** Connections per file, 1..64 (default 16, the politeness ceiling aria2 also uses). */
+    public Builder connectionsPerFile(int connections) {
+      checkConnections(connections);
+      this.connectionsPerFile = connections;
+      return this;
+    }
+
+    /** Connections one download may hold across all its files (a repository snapshot), 1..64; default 16. */
+    public Builder maxConnections(int connections) {
+      checkConnections(connections);
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /** Files of one download transferred at the same time, 1..64; default 8. */
+    public Builder maxConcurrentFiles(int files) {
+      if (files < 1 || files > 64) {
+        throw new IllegalArgumentException("maxConcurrentFiles must be 1..64, was " + files);
+      }
+      this.maxConcurrentFiles = files;
+      return this;
+    }
+
+    /** How long to wait for a TCP/TLS connection; default 15 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = checkPositive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** How long a connection may go without receiving a byte before it is abandoned and retried; default 30 s. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = checkPositive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** Retries per request after the first attempt, 0..100; default 5. The count resets whenever bytes arrive. */
+    public Builder retries(int retries) {
+      if (retries < 0 || retries > 100) {
+        throw new IllegalArgumentException("retries must be 0..100, was " + retries);
+      }
+      this.retries = retries;
+      return this;
+    }
+
+    /**
+     * The User-Agent of every request; default {@code modelfetch/<version>}. Do not use a browser's:
+     * CivitAI answers browser agents with HTML login pages instead of files.
+     */
+    public Builder userAgent(String userAgent) {
+      Objects.requireNonNull(userAgent, "userAgent");
+      if (userAgent.isBlank() || userAgent.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new IllegalArgumentException("userAgent must be non-blank printable text, was '" + userAgent + "'");
+      }
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /** Adds a listener for every download. */
+    public Builder listener(DownloadListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Adds a factory that creates a listener per download. */
+    public Builder listenerFactory(DownloadListener.Factory factory) {
+      listenerFactories.add(Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
+
+    /** Registers a resolver; registered resolvers are asked before discovered ones of the same priority. */
+    public Builder resolver(SourceResolver resolver) {
+      resolvers.add(Objects.requireNonNull(resolver, "resolver"));
+      return this;
+    }
+
+    /** Registers a backend; a registered backend replaces a discovered one of the same name. */
+    public Builder backend(DownloadBackend backend) {
+      backends.add(Objects.requireNonNull(backend, "backend"));
+      return this;
+    }
+
+    /** Whether to find resolvers and backends on the class path with ServiceLoader; default true. */
+    public Builder discoverPlugins(boolean discover) {
+      this.discoverPlugins = discover;
+      return this;
+    }
+
+    /**
+     * The backend for requests that do not name one: {@code auto} (default: the available backend
+     * of highest priority), {@code jdk}, {@code aria2}, or a plugin's name.
+     */
+    public Builder defaultBackend(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("defaultBackend must not be blank; use auto, jdk or aria2");
+      }
+      this.backend = name.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /** A backend-specific option ({@code aria2.path=/opt/aria2/bin/aria2c}). */
+    public Builder backendOption(String key, String value) {
+      backendOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * A token for one service ({@code civitai}, {@code huggingface}, ...). It is sent only to that
+     * service's hosts. Without it, each source reads its environment variable ({@code CIVITAI_TOKEN},
+     * {@code HF_TOKEN}). A {@code null} token removes the setting.
+     */
+    public Builder token(String service, Secret token) {
+      Objects.requireNonNull(service, "service");
+      if (token == null) {
+        tokens.remove(service);
+      } else {
+        tokens.put(service, token);
+      }
+      return this;
+    }
+
+    /**
+     * The base URL of a service's API, for mirrors and tests ({@code huggingface} ->
+     * {@code https://hf-mirror.com}). Without it, each source reads its environment variable
+     * ({@code CIVITAI_ENDPOINT}, {@code HF_ENDPOINT}).
+     */
+    public Builder endpoint(String service, String baseUrl) {
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("endpoint for " + service + " must be an http(s) URL, was " + Secret.redact(baseUrl));
+      }
+      endpoints.put(service, baseUrl.replaceAll("/+$", ""));
+      return this;
+    }
+
+    /** The environment variables sources and backends see, instead of the process's (for tests and sandboxes). */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+      return this;
+    }
+
+    /** Whether sources write sidecar files (metadata JSON, preview image) beside models; default true. */
+    public Builder sidecars(boolean sidecars) {
+      this.sidecars = sidecars;
+      return this;
+    }
+
+    /**
+     * Whether to compute the SHA-256 of every file, also when the source published none (it is then
+     * reported in the result). Default false: files are hashed only when there is a checksum to verify.
+     */
+    public Builder alwaysHash(boolean alwaysHash) {
+      this.alwaysHash = alwaysHash;
+      return this;
+    }
+
+    /** Also trusts the CA certificates in this PEM file (a corporate proxy, a private mirror). */
+    public Builder trustCertificates(Path pemFile) {
+      Objects.requireNonNull(pemFile, "pemFile");
+      if (!Files.isReadable(pemFile)) {
+        throw new IllegalArgumentException("trustCertificates: cannot read " + pemFile);
+      }
+      this.trustedCertificates = pemFile;
+      return this;
+    }
+
+    /** Uses this TLS context for every connection instead of the JDK's default. */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /** Uses this proxy selector for every connection; default {@link ProxySelector#getDefault()}. */
+    public Builder proxySelector(ProxySelector proxySelector) {
+      this.proxySelector = Objects.requireNonNull(proxySelector, "proxySelector");
+      return this;
+    }
+
+    public Downloads build() {
+      if (trustedCertificates != null && sslContext != null) {
+        throw new IllegalStateException("set either trustCertificates or sslContext, not both");
+      }
+      return new Downloads(this);
+    }
+
+    static int checkConnections(int connections) {
+      if (connections < 1 || connections > MAX_CONNECTIONS) {
+        throw new IllegalArgumentException("connections must be 1.." + MAX_CONNECTIONS + ", was " + connections);
+      }
+      return connections;
+    }
+
+    private static Duration checkPositive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+      return d;
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.connectionsPerFile = connectionsPerFile;
+      b.maxConnections = maxConnections;
+      b.maxConcurrentFiles = maxConcurrentFiles;
+      b.connectTimeout = connectTimeout;
+      b.idleTimeout = idleTimeout;
+      b.retries = retries;
+      b.userAgent = userAgent;
+      b.listeners.addAll(listeners);
+      b.listenerFactories.addAll(listenerFactories);
+      b.resolvers.addAll(resolvers);
+      b.backends.addAll(backends);
+      b.discoverPlugins = discoverPlugins;
+      b.backend = backend;
+      b.tokens.putAll(tokens);
+      b.endpoints.putAll(endpoints);
+      b.backendOptions.putAll(backendOptions);
+      b.environment = environment;
+      b.sidecars = sidecars;
+      b.alwaysHash = alwaysHash;
+      b.trustedCertificates = trustedCertificates;
+      b.sslContext = sslContext;
+      b.proxySelector = proxySelector;
+      return b;
+    }
+
+    private EngineConfig toConfig() {
+      return new EngineConfig(connectionsPerFile, maxConnections, maxConcurrentFiles, connectTimeout, idleTimeout,
+          retries, userAgent, listeners, listenerFactories, resolvers, backends, discoverPlugins, backend, tokens,
+          endpoints, backendOptions, environment, sidecars, alwaysHash, trustedCertificates, sslContext,
+          proxySelector);
+    }
+  }
+}

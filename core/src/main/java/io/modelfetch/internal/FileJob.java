@@ -1,0 +1,394 @@
+package io.modelfetch.internal;
+
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadException.Kind;
+import io.modelfetch.DownloadRequest;
+import io.modelfetch.DownloadedFile;
+import io.modelfetch.DownloadedFile.Status;
+import io.modelfetch.Secret;
+import io.modelfetch.internal.file.Checksums;
+import io.modelfetch.internal.file.ControlFile;
+import io.modelfetch.internal.file.FileNames;
+import io.modelfetch.internal.file.TargetLock;
+import io.modelfetch.spi.DownloadBackend;
+import io.modelfetch.spi.RemoteFile;
+import io.modelfetch.spi.SourceResolver;
+import io.modelfetch.spi.TransferResult;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One file of a download, from resolved to in place: probe, name, lock, skip when already there,
+ * check free space, transfer through a backend, verify, force, move atomically, write sidecars.
+ * Nothing ever appears at the final name unless it is complete and verified.
+ */
+final class FileJob {
+  /** Restarts from byte 0 because the remote file changed, before giving up. */
+  private static final int MAX_RESTARTS = 2;
+  private static final Set<String> MODEL_EXTENSIONS = Set.of("safetensors", "ckpt", "pt", "pth", "bin", "gguf",
+      "onnx", "h5", "msgpack", "pkl", "pickle", "zip", "tar", "gz", "7z", "npz", "npy", "tflite", "mlmodel", "engine");
+
+  private final DownloadTask task;
+  private final RemoteFile file;
+  private final SourceResolver resolver;
+  private final EngineConfig config;
+  private final AtomicLong done = new AtomicLong();
+  private volatile long size;
+  private volatile boolean finished;
+
+  FileJob(DownloadTask task, RemoteFile file, SourceResolver resolver) {
+    this.task = task;
+    this.file = file;
+    this.resolver = resolver;
+    this.config = task.engine().config();
+    this.size = file.size();
+  }
+
+  long bytesDone() {
+    return done.get();
+  }
+
+  long size() {
+    return size;
+  }
+
+  boolean isFinished() {
+    return finished;
+  }
+
+  DownloadedFile run() throws DownloadException {
+    DownloadRequest request = task.request();
+    Optional<Path> early = targetWithoutProbe();
+    if (early.isPresent() && size >= 0) {
+      Optional<DownloadedFile> present = alreadyPresent(early.get(), null);
+      if (present.isPresent()) {
+        return present.get();
+      }
+    }
+    ScopedHeaders credentials = new ScopedHeaders(file.headers(), file.url());
+    Probe probe = Probe.run(task.engine().data(), file.url(), credentials, config, task);
+    if (size >= 0 && probe.size() >= 0 && probe.size() != size) {
+      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the server's file is " + probe.size()
+          + " bytes but the source says " + size + " (" + Secret.redact(probe.finalUrl().toString())
+          + "); it may have been replaced, try again later");
+    }
+    if (size < 0) {
+      size = probe.size();
+    }
+    Path target = early.orElseGet(() -> targetFromServer(probe));
+    checkContentType(probe, target);
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot create folder " + target.getParent() + ": " + e.getMessage(), e);
+    }
+    TargetLock lock;
+    try {
+      lock = TargetLock.acquire(target,
+          () -> task.notice("another download of " + target + " is running; waiting for it to finish"),
+          task.cancellation()::isCancelled);
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot lock " + TargetLock.pathFor(target) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for the lock on " + target);
+    }
+    if (lock == null) {
+      task.checkNotCancelled();
+    }
+    boolean complete = false;
+    try {
+      Optional<DownloadedFile> present = alreadyPresent(target, probe);
+      if (present.isPresent()) {
+        complete = true;
+        return present.get();
+      }
+      if (Files.exists(target) && !request.overwrite()) {
+        throw new DownloadException(Kind.FILE_EXISTS, "a different file already exists at " + target
+            + "; move it away, choose another folder, or allow overwriting (--overwrite)");
+      }
+      DownloadedFile result = transferVerifyAndMove(target, probe, credentials);
+      complete = true;
+      return result;
+    } finally {
+      if (complete) {
+        lock.releaseAndDelete();
+      } else {
+        lock.close();
+      }
+    }
+  }
+
+  private DownloadedFile transferVerifyAndMove(Path target, Probe firstProbe, ScopedHeaders credentials)
+      throws DownloadException {
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    Probe probe = firstProbe;
+    DownloadBackend backend = task.engine().backendFor(task.request(), task);
+    checkFreeSpace(target, part);
+    TransferResult result = null;
+    for (int restarts = 0; result == null; restarts++) {
+      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file);
+      acquireConnection();
+      try {
+        result = backend.transfer(transfer, task.control());
+      } catch (RemoteChangedException e) {
+        if (restarts >= MAX_RESTARTS) {
+          throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the remote file kept changing while downloading "
+              + Secret.redact(probe.finalUrl().toString()) + ": " + e.getMessage(), e);
+        }
+        restarted(target, e.getMessage());
+        discardPartial(part);
+        probe = Probe.run(task.engine().data(), file.refreshUrl(), credentials, config, task);
+        size = file.size() >= 0 ? file.size() : probe.size();
+      } catch (DownloadException e) {
+        if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
+          discardPartial(part);
+        }
+        throw e;
+      } finally {
+        transfer.close();
+        task.budget().release();
+      }
+    }
+    task.events().verifying(target);
+    String sha256 = verify(part, result);
+    forceToDisk(part);
+    move(part, target);
+    try {
+      ControlFile.delete(ControlFile.pathFor(part));
+    } catch (IOException e) {
+      task.notice("could not delete " + ControlFile.pathFor(part) + ": " + e.getMessage());
+    }
+    List<Path> sidecars = task.engine().sidecars().write(target, file, task);
+    resolver.afterDownload(file, target, task.control());
+    return finished(new DownloadedFile(target, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
+        file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
+  }
+
+  /** The file's first connection, from the download's budget; extra ones are the backend's to take. */
+  private void acquireConnection() throws DownloadException {
+    try {
+      task.budget().acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for a free connection");
+    }
+  }
+
+  private String verify(Path part, TransferResult result) throws DownloadException {
+    try {
+      long actual = Files.size(part);
+      if (size >= 0 && actual != size) {
+        discardPartial(part);
+        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "the download of " + part.getFileName()
+            + " has " + actual + " bytes but should have " + size + "; the partial file was removed, run it again");
+      }
+      size = actual;
+      String expected = file.sha256().orElse(null);
+      String sha256 = result.sha256();
+      if (sha256 == null && (expected != null || config.alwaysHash())) {
+        sha256 = Checksums.sha256(part, task.cancellation()::isCancelled);
+        task.checkNotCancelled();
+      }
+      if (expected != null && !expected.equals(sha256)) {
+        discardPartial(part);
+        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "SHA-256 mismatch for " + part.getFileName()
+            + ": expected " + expected + " but got " + sha256
+            + "; the corrupt download was removed, nothing was written at the final name");
+      }
+      if (file.gitBlobSha1().isPresent()) {
+        String git = Checksums.gitBlobSha1(part, actual, task.cancellation()::isCancelled);
+        task.checkNotCancelled();
+        if (!file.gitBlobSha1().get().equals(git)) {
+          discardPartial(part);
+          throw new DownloadException(Kind.CHECKSUM_MISMATCH, "git blob id mismatch for " + part.getFileName()
+              + ": expected " + file.gitBlobSha1().get() + " but got " + git + "; the corrupt download was removed");
+        }
+      }
+      return sha256;
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + part + " to verify it: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the target already holds this file; verifies by size, and SHA-256 / git blob id when known. */
+  private Optional<DownloadedFile> alreadyPresent(Path target, Probe probe) throws DownloadException {
+    if (!Files.isRegularFile(target) || size < 0) {
+      return Optional.empty();
+    }
+    try {
+      if (Files.size(target) != size) {
+        return Optional.empty();
+      }
+      task.events().verifying(target);
+      String sha256 = null;
+      if (file.sha256().isPresent() || config.alwaysHash()) {
+        sha256 = Checksums.sha256(target, task.cancellation()::isCancelled);
+        task.checkNotCancelled();
+        if (file.sha256().isPresent() && !file.sha256().get().equals(sha256)) {
+          return Optional.empty();
+        }
+      }
+      if (file.gitBlobSha1().isPresent()
+          && !file.gitBlobSha1().get().equals(Checksums.gitBlobSha1(target, size, task.cancellation()::isCancelled))) {
+        return Optional.empty();
+      }
+      done.set(size);
+      List<Path> sidecars = task.engine().sidecars().write(target, file, task);
+      resolver.afterDownload(file, target, task.control());
+      String url = Secret.redact((probe == null ? file.url() : probe.finalUrl()).toString());
+      return Optional.of(finished(new DownloadedFile(target, size, sha256, Status.ALREADY_PRESENT, file.metadata(),
+          sidecars, url)));
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private DownloadedFile finished(DownloadedFile result) {
+    finished = true;
+    task.events().fileCompleted(result);
+    return result;
+  }
+
+  /** The target when the request or the resolver names it; empty when the server must name it. */
+  private Optional<Path> targetWithoutProbe() throws DownloadException {
+    DownloadRequest request = task.request();
+    if (request.file().isPresent()) {
+      return Optional.of(request.file().get().toAbsolutePath().normalize());
+    }
+    if (file.target().isPresent()) {
+      return file.target();
+    }
+    Path dir = directory();
+    if (file.relativePath().isPresent()) {
+      Path rel = FileNames.sanitizeRelative(file.relativePath().get()).orElseThrow(() -> new DownloadException(
+          Kind.UNEXPECTED_RESPONSE, "the source named a file with no usable path: '" + file.relativePath().get() + "'"));
+      return Optional.of(inside(dir, rel));
+    }
+    if (file.fileName().isPresent()) {
+      Optional<String> name = FileNames.sanitize(file.fileName().get());
+      if (name.isPresent()) {
+        return Optional.of(inside(dir, Path.of(name.get())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Path targetFromServer(Probe probe) {
+    String name = Optional.ofNullable(probe.fileName()).flatMap(FileNames::sanitize)
+        .or(() -> FileNames.fromUrl(probe.finalUrl()))
+        .or(() -> FileNames.fromUrl(file.url()))
+        .orElse("download");
+    return directory().resolve(name).normalize();
+  }
+
+  private Path directory() {
+    return task.request().directory().orElse(Path.of("")).toAbsolutePath().normalize();
+  }
+
+  private static Path inside(Path dir, Path relative) throws DownloadException {
+    try {
+      return FileNames.inside(dir, relative);
+    } catch (IllegalArgumentException e) {
+      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, e.getMessage());
+    }
+  }
+
+  /** An HTML page (a login or error page) or a JSON/text body where a model file was expected is never saved. */
+  private void checkContentType(Probe probe, Path target) throws DownloadException {
+    String type = probe.contentType();
+    if (type == null) {
+      return;
+    }
+    String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
+    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+    boolean html = type.equals("text/html") || type.equals("application/xhtml+xml");
+    boolean textual = html || type.startsWith("text/") || type.equals("application/json")
+        || type.equals("application/problem+json");
+    if ((html && !ext.equals("html") && !ext.equals("htm")) || (textual && MODEL_EXTENSIONS.contains(ext))) {
+      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, Secret.redact(probe.finalUrl().toString())
+          + " answered with a " + type + " page instead of the file " + target.getFileName()
+          + "; this is usually a login or error page: check the URL, and whether the source needs a token");
+    }
+  }
+
+  private void checkFreeSpace(Path target, Path part) throws DownloadException {
+    if (size <= 0) {
+      return;
+    }
+    try {
+      long have = Files.isRegularFile(part) ? Math.min(Files.size(part), size) : 0;
+      long needed = size - have;
+      long available = Files.getFileStore(target.getParent()).getUsableSpace();
+      if (needed > available) {
+        throw new DownloadException(Kind.INSUFFICIENT_SPACE, "not enough space for " + target.getFileName()
+            + ": needs " + Sizes.human(needed) + " more, " + Sizes.human(available) + " available in "
+            + target.getParent() + "; free some space or choose another folder");
+      }
+    } catch (IOException e) {
+      task.notice("could not check free space in " + target.getParent() + ": " + e.getMessage());
+    }
+  }
+
+  private void forceToDisk(Path part) throws DownloadException {
+    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot flush " + part + " to disk: " + e.getMessage(), e);
+    }
+  }
+
+  private void move(Path part, Path target) throws DownloadException {
+    try {
+      try {
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory(target.getParent());
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot move " + part + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes the rename durable; not every platform can open a directory, and then the rename is simply not forced. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // best effort
+    }
+  }
+
+  void restarted(Path target, String reason) {
+    done.set(0);
+    task.events().restarted(target, reason);
+  }
+
+  void discardPartial(Path part) {
+    try {
+      Files.deleteIfExists(part);
+      ControlFile.delete(ControlFile.pathFor(part));
+    } catch (IOException e) {
+      task.notice("could not delete " + part + ": " + e.getMessage());
+    }
+  }
+
+  void addDone(long bytes) {
+    done.addAndGet(bytes);
+  }
+
+  void setDone(long bytes) {
+    done.set(bytes);
+  }
+}

@@ -1,0 +1,23 @@
+package io.modelfetch.internal;
+
+import java.util.Locale;
+
+/** Byte counts for people: {@code 6.5 GiB}. */
+public final class Sizes {
+  private Sizes() {
+  }
+
+  public static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  }
+}

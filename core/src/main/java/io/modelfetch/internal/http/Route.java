@@ -1,0 +1,39 @@
+package io.modelfetch.internal.http;
+
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Where a connection goes: scheme, host and port of the origin, and the proxy in between.
+ * Connections are pooled per route.
+ */
+record Route(boolean tls, String host, int port, Proxy proxy) {
+
+  static Route of(URI uri, Proxy proxy) {
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean tls = scheme.equals("https");
+    int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
+    return new Route(tls, uri.getHost().toLowerCase(Locale.ROOT), port, proxy == null ? Proxy.NO_PROXY : proxy);
+  }
+
+  boolean viaHttpProxy() {
+    return proxy.type() == Proxy.Type.HTTP;
+  }
+
+  /** The Host header value: the port only when it is not the scheme's default. */
+  String hostHeader() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return (tls && port == 443) || (!tls && port == 80) ? h : h + ":" + port;
+  }
+
+  String authority() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  InetSocketAddress proxyAddress() {
+    InetSocketAddress a = (InetSocketAddress) proxy.address();
+    return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+  }
+}
