@@ -1,0 +1,93 @@
+package io.modelfetch.benchmarks;
+
+import io.modelfetch.testing.FakeOrigin;
+import io.modelfetch.testing.TestData;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Calibration, not a benchmark of modelfetch: the same origin and file as
+ * {@link SegmentedThroughputBenchmark}, downloaded by {@link RawRangeClient}, the least a
+ * segmented client can do. If this does not reach the cap times the connections, the in-JVM origin
+ * (or the machine) is the limit, not the engine; the gap between this and the engine's score is
+ * what the engine costs.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class OriginCeilingBenchmark {
+  private static final String PATH = "/model.safetensors";
+
+  @Param({"1", "16"})
+  public int connections;
+
+  @Param("64")
+  public int sizeMiB;
+
+  /** The origin's cap per connection in MiB/s; 0 serves at full speed. */
+  @Param({"8", "0"})
+  public int rateMiBps;
+
+  @Param("/dev/shm")
+  public String directory;
+
+  private FakeOrigin origin;
+  private Scratch scratch;
+  private RawRangeClient client;
+  private Path target;
+  private long size;
+
+  @Setup(Level.Trial)
+  public void start() throws IOException {
+    byte[] body = TestData.bytes(sizeMiB << 20, 42);
+    size = body.length;
+    origin = FakeOrigin.start();
+    origin.file(PATH, body).throttle((long) rateMiBps << 20);
+    scratch = Scratch.under(directory);
+    target = scratch.path().resolve("raw.bin");
+    client = new RawRangeClient(origin.uri(PATH), connections);
+  }
+
+  @Benchmark
+  public long download(Transferred transferred) throws IOException, InterruptedException {
+    try (FileChannel file = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      client.download(size, file);
+      if (file.size() != size) {
+        throw new IllegalStateException("raw download wrote " + file.size() + " bytes, expected " + size);
+      }
+    }
+    transferred.add(size, 1);
+    return size;
+  }
+
+  @TearDown(Level.Invocation)
+  public void deleteDownload() {
+    scratch.clear();
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    client.close();
+    origin.close();
+    scratch.close();
+  }
+}
