@@ -20,6 +20,7 @@ awk -F'\t' -v rate="$2" -v file="$3" -v date="$4" '
     speed[$2, $3, $4] = speed[$2, $3, $4] " " ($6 / 1048576 / $8)
     if (!($4 in isconn)) { isconn[$4] = 1; conns[++nc] = $4 + 0 }
     if (!($3 in istool)) { istool[$3] = 1; tools[++nt] = $3 }
+    if ($3 == "modelfetch" && tools[1] != "modelfetch") { tools[nt] = tools[1]; tools[1] = "modelfetch" }
   }
   END {
     # connection counts in ascending order, equally spaced on the x axis
