@@ -75,7 +75,10 @@ awk -F'\t' -v rate="$2" -v file="$3" -v date="$4" '
         for (i = 1; i <= nc; i++) if (v[k, tools[t], i] >= 0) {
           y = y0 - ph * v[k, tools[t], i] / ymax
           printf "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s x%d: %.0f MiB/s</title></circle>", x[i], y, c, tools[t], conns[i], v[k, tools[t], i]
-          printf "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"%s\" text-anchor=\"middle\">%.0f</text>\n", x[i], y + (t == 1 ? -8 : 16), c, v[k, tools[t], i]
+          # the higher point of a pair gets its label above, the lower one below, so labels never overlap
+          above = 1
+          for (u = 1; u <= nt; u++) if (u != t && v[k, tools[u], i] > v[k, tools[t], i]) above = 0
+          printf "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"%s\" text-anchor=\"middle\">%.0f</text>\n", x[i], y + (above ? -8 : 16), c, v[k, tools[t], i]
         }
       }
     }

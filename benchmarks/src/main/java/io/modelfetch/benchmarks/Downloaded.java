@@ -12,7 +12,8 @@ final class Downloaded {
 
   static void check(DownloadResult result, int files, long bytesPerFile) throws IOException {
     if (result.files().size() != files) {
-      throw new IllegalStateException("expected " + files + " files but the download produced " + result.files().size());
+      throw new IllegalStateException("expected " + files + " files but the download produced "
+          + result.files().size());
     }
     for (DownloadedFile f : result.files()) {
       if (f.status() != DownloadedFile.Status.DOWNLOADED) {

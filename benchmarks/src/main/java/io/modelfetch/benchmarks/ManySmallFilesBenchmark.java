@@ -4,10 +4,9 @@ import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.Downloads;
-import io.modelfetch.testing.FakeOrigin;
-import io.modelfetch.testing.TestData;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +55,8 @@ public class ManySmallFilesBenchmark {
   @Param("/dev/shm")
   public String directory;
 
-  private FakeOrigin origin;
+  private LoopbackOrigin origin;
+  private Scratch originFiles;
   private Scratch scratch;
   private Downloads downloads;
   private DownloadRequest request;
@@ -65,12 +65,14 @@ public class ManySmallFilesBenchmark {
   @Setup(Level.Trial)
   public void start() throws IOException {
     size = (long) sizeKiB << 10;
-    origin = FakeOrigin.start();
+    originFiles = Scratch.under(directory);
+    origin = LoopbackOrigin.start((long) rateMiBps << 20);
     List<URI> urls = new ArrayList<>();
     for (int i = 0; i < files; i++) {
-      String path = String.format("/repo/file-%03d.json", i);
-      origin.file(path, TestData.bytes(sizeKiB << 10, i)).etag("\"" + i + "\"").throttle((long) rateMiBps << 20);
-      urls.add(origin.uri(path));
+      String name = String.format("file-%03d.json", i);
+      Path file = originFiles.path().resolve(name);
+      RandomFile.write(file, size, i);
+      urls.add(origin.serve("/repo/" + name, file));
     }
     scratch = Scratch.under(directory);
     downloads = Downloads.builder()
@@ -101,5 +103,6 @@ public class ManySmallFilesBenchmark {
     downloads.close();
     origin.close();
     scratch.close();
+    originFiles.close();
   }
 }

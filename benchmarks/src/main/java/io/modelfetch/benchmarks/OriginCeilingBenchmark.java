@@ -3,6 +3,7 @@ package io.modelfetch.benchmarks;
 import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.TestData;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,11 +23,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Calibration, not a benchmark of modelfetch: the same origin and file as
- * {@link SegmentedThroughputBenchmark}, downloaded by {@link RawRangeClient}, the least a
- * segmented client can do. If this does not reach the cap times the connections, the in-JVM origin
- * (or the machine) is the limit, not the engine; the gap between this and the engine's score is
- * what the engine costs.
+ * Calibration, not a benchmark of modelfetch: a file like {@link SegmentedThroughputBenchmark}'s,
+ * downloaded by {@link RawRangeClient}, the least a segmented client can do, from either origin:
+ * {@code lean} ({@link LoopbackOrigin}, what the engine benchmarks use) or {@code fake}
+ * ({@code FakeOrigin} from the testing module). If this does not reach the cap times the
+ * connections, the origin (or the machine) is the limit, not the engine; the gap between this and
+ * the engine's score is what the engine costs.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -47,10 +49,14 @@ public class OriginCeilingBenchmark {
   @Param({"8", "0"})
   public int rateMiBps;
 
+  @Param({"lean", "fake"})
+  public String origin;
+
   @Param("/dev/shm")
   public String directory;
 
-  private FakeOrigin origin;
+  private AutoCloseable server;
+  private Scratch originFiles;
   private Scratch scratch;
   private RawRangeClient client;
   private Path target;
@@ -58,13 +64,25 @@ public class OriginCeilingBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
-    byte[] body = TestData.bytes(sizeMiB << 20, 42);
-    size = body.length;
-    origin = FakeOrigin.start();
-    origin.file(PATH, body).throttle((long) rateMiBps << 20);
+    size = (long) sizeMiB << 20;
+    long rate = (long) rateMiBps << 20;
+    URI url;
+    if (origin.equals("fake")) {
+      FakeOrigin fake = FakeOrigin.start();
+      fake.file(PATH, TestData.bytes(sizeMiB << 20, 42)).throttle(rate);
+      url = fake.uri(PATH);
+      server = fake;
+    } else {
+      originFiles = Scratch.under(directory);
+      Path file = originFiles.path().resolve("model.safetensors");
+      RandomFile.write(file, size, 42);
+      LoopbackOrigin lean = LoopbackOrigin.start(rate);
+      url = lean.serve(PATH, file);
+      server = lean;
+    }
     scratch = Scratch.under(directory);
     target = scratch.path().resolve("raw.bin");
-    client = new RawRangeClient(origin.uri(PATH), connections);
+    client = new RawRangeClient(url, connections);
   }
 
   @Benchmark
@@ -85,9 +103,12 @@ public class OriginCeilingBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void stop() {
+  public void stop() throws Exception {
     client.close();
-    origin.close();
+    server.close();
     scratch.close();
+    if (originFiles != null) {
+      originFiles.close();
+    }
   }
 }

@@ -4,9 +4,9 @@ import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.Downloads;
-import io.modelfetch.testing.FakeOrigin;
-import io.modelfetch.testing.TestData;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,10 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One large file through the public API ({@code Downloads} with the {@code jdk} backend) from an
- * in-JVM origin that caps every connection like a CDN does. The primary score is downloads per
- * second; the {@code mebibytes} counter is the same in MiB/s. With the default cap of 8 MiB/s per
- * connection the ceiling is {@code 8 x connections} MiB/s, so the score says how close the engine
- * gets to what the connections allow (ramp-up, probe, finish and work stealing included).
+ * in-JVM origin ({@link LoopbackOrigin}) that caps every connection like a CDN does. The primary
+ * score is downloads per second; the {@code mebibytes} counter is the same in MiB/s. With the
+ * default cap of 8 MiB/s per connection the ceiling is {@code 8 x connections} MiB/s, so the score
+ * says how close the engine gets to what the connections allow (ramp-up, probe, finish and work
+ * stealing included).
  *
  * <p>Each operation is a complete download: probe, ranged GETs, positional writes, force, rename.
  * The file is deleted after each operation (outside the measured time), so every operation
@@ -53,7 +54,7 @@ public class SegmentedThroughputBenchmark {
   @Param("8")
   public int rateMiBps;
 
-  /** Whether the request carries the expected SHA-256, so the engine hashes while downloading (as for Hugging Face and CivitAI files). */
+  /** Whether the request carries the SHA-256, so the engine hashes while downloading (as for Hugging Face files). */
   @Param("false")
   public boolean sha256;
 
@@ -61,7 +62,8 @@ public class SegmentedThroughputBenchmark {
   @Param("/dev/shm")
   public String directory;
 
-  private FakeOrigin origin;
+  private LoopbackOrigin origin;
+  private Scratch originFiles;
   private Scratch scratch;
   private Downloads downloads;
   private DownloadRequest request;
@@ -69,10 +71,12 @@ public class SegmentedThroughputBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
-    byte[] body = TestData.bytes(sizeMiB << 20, 42);
-    size = body.length;
-    origin = FakeOrigin.start();
-    origin.file(PATH, body).etag("\"bench\"").throttle((long) rateMiBps << 20);
+    size = (long) sizeMiB << 20;
+    originFiles = Scratch.under(directory);
+    Path file = originFiles.path().resolve("model.safetensors");
+    String sha = RandomFile.write(file, size, 42);
+    origin = LoopbackOrigin.start((long) rateMiBps << 20);
+    URI url = origin.serve(PATH, file);
     scratch = Scratch.under(directory);
     downloads = Downloads.builder()
         .defaultBackend("jdk")
@@ -81,8 +85,8 @@ public class SegmentedThroughputBenchmark {
         .connectionsPerFile(connections)
         .maxConnections(connections)
         .build();
-    DownloadRequest plain = DownloadRequest.of(origin.url(PATH)).into(scratch.path());
-    request = sha256 ? plain.sha256(TestData.sha256(body)) : plain;
+    DownloadRequest plain = DownloadRequest.of(url.toString()).into(scratch.path());
+    request = sha256 ? plain.sha256(sha) : plain;
   }
 
   @Benchmark
@@ -103,5 +107,6 @@ public class SegmentedThroughputBenchmark {
     downloads.close();
     origin.close();
     scratch.close();
+    originFiles.close();
   }
 }

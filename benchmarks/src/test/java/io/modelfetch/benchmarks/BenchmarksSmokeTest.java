@@ -1,11 +1,15 @@
 package io.modelfetch.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -39,18 +43,19 @@ class BenchmarksSmokeTest {
 
     assertThat(secondary(result, "files").getScore()).isPositive();
     assertThat(secondary(result, "files").getScore())
-        .isCloseTo(20 * result.getPrimaryResult().getScore(), org.assertj.core.data.Percentage.withPercentage(1));
+        .isCloseTo(20 * result.getPrimaryResult().getScore(), withinPercentage(1));
   }
 
-  @Test
-  void originCeilingCalibrationRuns() throws RunnerException {
+  @ParameterizedTest
+  @ValueSource(strings = {"lean", "fake"})
+  void originCeilingCalibrationRunsAgainstBothOrigins(String origin) throws RunnerException {
     RunResult result = runOnce(OriginCeilingBenchmark.class, options -> options
-        .param("connections", "2").param("sizeMiB", "2").param("rateMiBps", "0"));
+        .param("origin", origin).param("connections", "2").param("sizeMiB", "2").param("rateMiBps", "0"));
 
     assertThat(secondary(result, "mebibytes").getScore()).isPositive();
   }
 
-  private RunResult runOnce(Class<?> benchmark, java.util.function.UnaryOperator<ChainedOptionsBuilder> params)
+  private RunResult runOnce(Class<?> benchmark, UnaryOperator<ChainedOptionsBuilder> params)
       throws RunnerException {
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include("\\." + benchmark.getSimpleName() + "\\.")
