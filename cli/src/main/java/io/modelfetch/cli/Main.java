@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
         "6 rate limited / quota, 7 checksum mismatch, 8 insufficient space, 9 file exists, 10 network,",
         "11 unexpected response, 12 unsupported source, 130 cancelled."})
 public final class Main implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "URL", description = "URLs or source URNs to download")
+  // 0..* rather than 1..*: picocli checks a parent's required parameters even when a subcommand runs
+  @Parameters(arity = "0..*", paramLabel = "URL", description = "URLs or source URNs to download")
   List<String> urls = new ArrayList<>();
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "target folder (default: current folder)")
@@ -59,7 +61,13 @@ public final class Main implements Callable<Integer> {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cmd = new CommandLine(new Main(out, err));
+    return run(args, out, err, null);
+  }
+
+  /** Runs with {@code environment} as the library's environment instead of the process's (for tests). */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+    CommandLine cmd = new CommandLine(new Main(out, err, environment));
+    cmd.addSubcommand("identify", new IdentifyCommand(out, err, environment));
     cmd.setOut(new java.io.PrintWriter(out, true));
     cmd.setErr(new java.io.PrintWriter(err, true));
     return cmd.execute(args);
@@ -67,19 +75,28 @@ public final class Main implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Map<String, String> environment;
 
-  Main(PrintStream out, PrintStream err) {
+  Main(PrintStream out, PrintStream err, Map<String, String> environment) {
     this.out = out;
     this.err = err;
+    this.environment = environment;
   }
 
   @Override
   public Integer call() {
+    if (urls.isEmpty()) {
+      err.println("modelfetch: missing URL; see modelfetch --help");
+      return 2;
+    }
     if (sha256 != null && urls.size() > 1) {
       err.println("modelfetch: --sha256 applies to one URL; give one URL per command when checking hashes");
       return 2;
     }
     Downloads.Builder builder = Downloads.builder().sidecars(!noSidecars);
+    if (environment != null) {
+      builder.environment(environment);
+    }
     if (connections != null) {
       builder.connectionsPerFile(connections).maxConnections(Math.max(connections, 16));
     }
