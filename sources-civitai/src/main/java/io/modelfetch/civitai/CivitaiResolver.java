@@ -100,6 +100,9 @@ public final class CivitaiResolver implements SourceResolver {
    * DownloadResult r = downloads.download(CivitaiResolver.identify(Path.of("models/Lora/foo.safetensors")));
    * r.metadata().pageUrl().ifPresent(System.out::println);
    * }</pre>
+   *
+   * @param modelFile the local file; the sidecars are written beside it
+   * @return a request for {@code Downloads.download(...)}; options such as {@code civitai.a1111Json} may be added
    */
   public static DownloadRequest identify(Path modelFile) {
     Objects.requireNonNull(modelFile, "modelFile");

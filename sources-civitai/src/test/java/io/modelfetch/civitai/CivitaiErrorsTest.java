@@ -156,7 +156,7 @@ class CivitaiErrorsTest {
   @Test
   void anArchivedModelWhoseFilesTheApiDroppedIsNotFound() throws Exception {
     ObjectNode archived = Fixtures.version(2514310, 827184, "WAI", "Checkpoint", "Illustrious");
-    archived.with("model").put("mode", "Archived");
+    archived.withObjectProperty("model").put("mode", "Archived");
     civitai.version(archived);
     DownloadException e = failure(null);
     assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);

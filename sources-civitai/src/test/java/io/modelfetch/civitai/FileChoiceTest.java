@@ -16,9 +16,9 @@ class FileChoiceTest {
     Fixtures.addFile(v, 3036501, "flux_kontext_int8.safetensors", "UNet", "SafeTensor", "int8", true, null);
     Fixtures.addFile(v, 3036502, "flux_kontext_fp8.safetensors", "UNet", "SafeTensor", "fp8", false, null);
     Fixtures.addFile(v, 3036503, "flux_kontext-Q8_0.gguf", "UNet", "GGUF", null, false, null)
-        .with("metadata").put("quantType", "Q8_0");
+        .withObjectProperty("metadata").put("quantType", "Q8_0");
     Fixtures.addFile(v, 3036504, "flux_kontext-Q4_K_M.gguf", "UNet", "GGUF", null, false, null)
-        .with("metadata").put("quantType", "Q4_K_M");
+        .withObjectProperty("metadata").put("quantType", "Q4_K_M");
     Fixtures.addFile(v, 3036505, "ae.safetensors", "VAE", "SafeTensor", null, false, null);
     Fixtures.addFile(v, 3036509, "t5xxl_fp16.safetensors", "Text Encoder", "SafeTensor", "fp16", false, null);
     return new VersionJson(v);
