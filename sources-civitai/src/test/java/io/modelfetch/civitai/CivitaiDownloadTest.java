@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Downloads through the engine, with CivitAI and its storage on loopback. */
 class CivitaiDownloadTest {
@@ -245,6 +247,48 @@ class CivitaiDownloadTest {
     assertThat(result.file().metadata().attributes()).containsEntry("civitai.fileType", "Training Data");
     assertThat(civitai.apiRequests()).extracting(LoggedRequest::getUrl)
         .contains("/api/download/models/2514310?fileId=2402202");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      https://civitai.com/models/827184                                                         | 2402203
+      https://civitai.com/models/827184/wai-illustrious-sdxl                                    | 2402203
+      https://civitai.com/models/827184?modelVersionId=2514310                                  | 2402203
+      https://civitai.red/models/827184/wai-illustrious-sdxl?modelVersionId=2514310             | 2402203
+      https://www.civitai.green/model-versions/2514310                                          | 2402203
+      https://civitai.com/api/download/models/2514310                                           | 2402203
+      https://civitai.com/api/download/models/2514310?type=Model&format=SafeTensor&fp=fp16      | 2402203
+      https://civitai.com/api/download/models/2514310?type=Training%20Data                      | 2402202
+      https://civitai.com/api/download/models/2514310?fileId=2402202                            | 2402202
+      https://api.civitai.com/download/models/2514310                                           | 2402203
+      urn:air:sdxl:checkpoint:civitai:827184@2514310                                            | 2402203
+      urn:air:sdxl:checkpoint:civitai:827184@2514310+2402202                                    | 2402202
+      air:sdxl:checkpoint:civitai:827184@2514310.safetensor                                     | 2402203
+      sdxl:checkpoint:civitai:827184                                                            | 2402203
+      civitai:827184@2514310                                                                    | 2402203
+      """)
+  void everyAcceptedFormResolvesThroughTheApiToTheRightFile(String source, long fileId) throws Exception {
+    civitai.redirectDownload(VERSION, FILE - 1, civitai.store("training.zip", new byte[1]));
+    DownloadResult result;
+    try (Downloads downloads = downloads()) {
+      result = downloads.download(DownloadRequest.of(source).into(dir));
+    }
+    assertThat(result.file().metadata().attributes()).containsEntry("civitai.fileId", Long.toString(fileId));
+    assertThat(civitai.apiRequests()).extracting(LoggedRequest::getUrl)
+        .contains("/api/download/models/2514310?fileId=" + fileId);
+  }
+
+  @Test
+  void aModelUrlWithoutVersionTakesTheNewestPublishedVersion() throws Exception {
+    ObjectNode draft = Fixtures.version(2600000, MODEL, "WAI-illustrious-SDXL", "Checkpoint", "Illustrious");
+    draft.put("status", "Draft");
+    ObjectNode older = Fixtures.version(2400000, MODEL, "WAI-illustrious-SDXL", "Checkpoint", "Illustrious");
+    civitai.model(MODEL, "<p>the model</p>", draft, version, older);
+    try (Downloads downloads = downloads()) {
+      downloads.download(DownloadRequest.of("https://civitai.com/models/827184").into(dir));
+    }
+    assertThat(civitai.apiRequests()).extracting(LoggedRequest::getUrl).contains("/api/v1/model-versions/2514310")
+        .doesNotContain("/api/v1/model-versions/2600000", "/api/v1/model-versions/2400000");
   }
 
   @Test
