@@ -67,7 +67,7 @@ final class HubClient {
       throw failure(response, revision, null);
     }
     String sha = readJson(response).path("sha").asText("");
-    if (!FileMetadata.isCommitHash(sha)) {
+    if (!HubIds.isCommitHash(sha)) {
       throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the Hub did not name the commit of revision '"
           + revision + "' of " + repo.displayName() + "; check HF_ENDPOINT (" + base + ")");
     }
@@ -111,7 +111,7 @@ final class HubClient {
    */
   FileMetadata fileMetadata(String revision, String path) throws DownloadException {
     URI uri = resolveUrl(revision, path);
-    for (int hop = 0; ; hop++) {
+    for (int hops = 0; ; hops++) {
       HttpRequest head = authorized(HttpRequest.newBuilder(uri)
           .method("HEAD", HttpRequest.BodyPublishers.noBody())
           .header("Accept-Encoding", "identity"), uri).build();
@@ -122,27 +122,26 @@ final class HubClient {
         throw errors.forResponse(status, response.headers(), revision, path);
       }
       URI location = redirect ? location(response, uri) : null;
-      if (location != null && sameOrigin(location, uri) && hop < MAX_HUB_REDIRECTS) {
-        uri = location;
-        continue;
+      if (location == null || !sameOrigin(location, uri)) {
+        return metadata(response, redirect, location == null ? uri : location, path);
       }
-      if (location != null && sameOrigin(location, uri)) {
+      if (hops == MAX_HUB_REDIRECTS) {
         throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the Hub redirected " + path + " of "
             + repo.displayName() + " more than " + MAX_HUB_REDIRECTS + " times");
       }
-      return metadata(response, redirect, location == null ? uri : location, path);
+      uri = location;
     }
   }
 
   private FileMetadata metadata(HttpResponse<?> response, boolean redirect, URI download, String path)
       throws DownloadException {
     String commit = response.headers().firstValue("X-Repo-Commit").map(String::strip).orElse("");
-    if (!FileMetadata.isCommitHash(commit)) {
+    if (!HubIds.isCommitHash(commit)) {
       throw new DownloadException(Kind.UNEXPECTED_RESPONSE, base + " answered for " + path + " of "
           + repo.displayName() + " without an X-Repo-Commit header, so it does not look like the Hugging Face Hub; "
           + "check HF_ENDPOINT");
     }
-    String etag = FileMetadata.normalizeEtag(response.headers().firstValue("X-Linked-Etag")
+    String etag = HubIds.normalizeEtag(response.headers().firstValue("X-Linked-Etag")
         .orElse(response.headers().firstValue("ETag").orElse(null)));
     long size = response.headers().firstValueAsLong("X-Linked-Size").orElse(-1);
     boolean encoded = response.headers().firstValue("Content-Encoding")
@@ -214,10 +213,11 @@ final class HubClient {
 
   private static TreeEntry treeEntry(JsonNode entry) {
     JsonNode lfs = entry.path("lfs");
-    String sha256 = lfs.isObject() ? FileMetadata.normalizeEtag(lfs.path("oid").asText("").replaceFirst("^sha256:", ""))
+    String sha256 = lfs.isObject() ? HubIds.normalizeEtag(lfs.path("oid").asText("").replaceFirst("^sha256:", ""))
         : null;
-    return new TreeEntry(entry.path("path").asText(), entry.path("size").asLong(-1),
-        FileMetadata.normalizeEtag(entry.path("oid").asText("")), sha256);
+    long size = lfs.isObject() && lfs.has("size") ? lfs.path("size").asLong(-1) : entry.path("size").asLong(-1);
+    return new TreeEntry(entry.path("path").asText(), size,
+        HubIds.normalizeEtag(entry.path("oid").asText("")), sha256);
   }
 
   private static boolean sameOrigin(URI a, URI b) {

@@ -61,7 +61,7 @@ final class HubErrors {
         return new DownloadException(Kind.NOT_FOUND, "the revision '" + revision + "' does not exist in " + name
             + ": check the branch, tag or commit name at " + page + "/tree/main");
       case "EntryNotFound":
-        return new DownloadException(Kind.NOT_FOUND, "the file '" + path + "' does not exist in " + name
+        return new DownloadException(Kind.NOT_FOUND, "'" + path + "' does not exist in " + name
             + " at revision '" + revision + "': check the path (it is case-sensitive) at " + page + "/tree/"
             + PercentEncoding.segment(revision));
       default:

@@ -166,10 +166,4 @@ record HubLocation(RepoType type, String repoId, String revision, String path, b
     return new DownloadException(Kind.UNSUPPORTED_SOURCE, "cannot read the Hugging Face URL " + Secret.redact(source)
         + ": " + why + "; " + FORMS);
   }
-
-  @Override
-  public String toString() {
-    return displayName() + (revision == null ? "" : "@" + revision) + (path == null ? "" : "/" + path)
-        + (isFile ? "" : " (snapshot)");
-  }
 }

@@ -107,13 +107,13 @@ public final class HuggingFaceResolver implements SourceResolver {
   @Override
   public void afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
     Map<String, String> attributes = file.metadata().attributes();
-    if (file.target().isEmpty() || !attributes.containsKey(RemoteFiles.ATTR_COMMIT)) {
+    if (file.target().isEmpty()) {
       return;
     }
     String revision = attributes.get(RemoteFiles.ATTR_REVISION);
     Path blob = file.target().get();
     boolean copied = HubCache.ofBlob(blob).link(blob, attributes.get(RemoteFiles.ATTR_COMMIT),
-        attributes.get(RemoteFiles.ATTR_PATH), FileMetadata.isCommitHash(revision) ? null : revision);
+        attributes.get(RemoteFiles.ATTR_PATH), HubIds.isCommitHash(revision) ? null : revision);
     if (copied && toldAboutCopies.compareAndSet(false, true)) {
       context.notice("symbolic links are not possible in " + blob.getParent().getParent()
           + ", so the Hugging Face cache holds copies (more disk space); on Windows, enable Developer Mode");
@@ -146,6 +146,6 @@ public final class HuggingFaceResolver implements SourceResolver {
       // reported below
     }
     throw new DownloadException(Kind.INVALID_REQUEST, "the Hugging Face endpoint '" + Secret.redact(base)
-        + "' is not an http(s) URL; fix HF_ENDPOINT (for example https://hf-mirror.com)");
+        + "' is not an http(s) URL; fix HF_ENDPOINT or the builder's endpoint (for example https://hf-mirror.com)");
   }
 }

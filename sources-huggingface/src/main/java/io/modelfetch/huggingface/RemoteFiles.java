@@ -70,7 +70,7 @@ final class RemoteFiles {
     try {
       Path local;
       if (cache != null) {
-        if (!FileMetadata.isContentId(entry.etag())) {
+        if (!HubIds.isContentId(entry.etag())) {
           return false;
         }
         local = cache.blob(entry.etag());
@@ -95,12 +95,14 @@ final class RemoteFiles {
         .identity("huggingface:" + repo.displayName() + "/" + path + "@" + (etag != null ? etag : commit))
         .size(size)
         .metadata(metadata(commit, path));
-    FileMetadata checksums = new FileMetadata(commit, etag, size, url);
-    checksums.sha256().ifPresent(b::sha256);
-    checksums.gitBlobSha1().ifPresent(b::gitBlobSha1);
+    if (HubIds.isSha256(etag)) {
+      b.sha256(etag);
+    } else if (HubIds.isGitBlobId(etag)) {
+      b.gitBlobSha1(etag);
+    }
     token.ifPresent(t -> b.header(ScopedHeader.bearer(t.secret(), hub.host())));
     if (cache != null) {
-      if (checksums.sha256().isEmpty() && checksums.gitBlobSha1().isEmpty()) {
+      if (!HubIds.isContentId(etag)) {
         throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the Hub gave no usable ETag for " + path + " of "
             + repo.displayName() + ", so it cannot be placed in the Hugging Face cache; download it into a folder");
       }

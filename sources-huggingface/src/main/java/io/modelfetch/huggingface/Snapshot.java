@@ -30,7 +30,7 @@ final class Snapshot {
   }
 
   List<RemoteFile> resolve(String revision, PathFilter filter) throws DownloadException {
-    String commit = FileMetadata.isCommitHash(revision) ? revision : hub.commit(revision);
+    String commit = HubIds.isCommitHash(revision) ? revision : hub.commit(revision);
     List<TreeEntry> listed = hub.listFiles(commit, repo.path());
     List<TreeEntry> wanted = listed.stream().filter(e -> filter.accepts(e.path())).toList();
     if (wanted.isEmpty()) {

@@ -132,7 +132,7 @@ class HubErrorsTest {
     }
     DownloadException e;
     try (Downloads d = b.build()) {
-      e = catchThrowableOfType(() -> d.download(DownloadRequest.of(url).into(tmp)), DownloadException.class);
+      e = catchThrowableOfType(DownloadException.class, () -> d.download(DownloadRequest.of(url).into(tmp)));
     }
     assertThat(e).isNotNull();
     assertThat(e.getMessage()).doesNotContain(TOKEN);
