@@ -8,6 +8,7 @@ import io.modelfetch.spi.ResolverContext;
 import io.modelfetch.spi.SourceRequest;
 import io.modelfetch.spi.SourceResolver;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,10 @@ public final class HuggingFaceResolver implements SourceResolver {
   public static final String OPTION_EXCLUDE = "huggingface.exclude";
   /** The branch, tag or commit when the URL names none (default {@code main}). */
   public static final String OPTION_REVISION = "huggingface.revision";
-  /** {@code true}: write into the huggingface_hub cache ({@code HF_HUB_CACHE}, else {@code $HF_HOME/hub}) instead of the folder. */
+  /**
+   * {@code true}: write into the huggingface_hub cache ({@code HF_HUB_CACHE}, else {@code $HF_HOME/hub})
+   * instead of the request's folder, as blobs with relative snapshot links and branch refs.
+   */
   public static final String OPTION_CACHE = "huggingface.cache";
   /** A hub cache folder to write into (implies {@link #OPTION_CACHE}). */
   public static final String OPTION_CACHE_DIR = "huggingface.cacheDir";
@@ -106,10 +110,10 @@ public final class HuggingFaceResolver implements SourceResolver {
   /** In cache mode, links {@code snapshots/{commit}/{path}} to the verified blob and records the branch. */
   @Override
   public void afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
-    Map<String, String> attributes = file.metadata().attributes();
     if (file.target().isEmpty()) {
       return;
     }
+    Map<String, String> attributes = file.metadata().attributes();
     String revision = attributes.get(RemoteFiles.ATTR_REVISION);
     Path blob = file.target().get();
     boolean copied = HubCache.ofBlob(blob).link(blob, attributes.get(RemoteFiles.ATTR_COMMIT),
@@ -142,7 +146,7 @@ public final class HuggingFaceResolver implements SourceResolver {
           && uri.getRawQuery() == null && uri.getRawFragment() == null) {
         return base;
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       // reported below
     }
     throw new DownloadException(Kind.INVALID_REQUEST, "the Hugging Face endpoint '" + Secret.redact(base)
