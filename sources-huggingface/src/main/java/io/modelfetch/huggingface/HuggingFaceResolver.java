@@ -107,21 +107,27 @@ public final class HuggingFaceResolver implements SourceResolver {
     return List.of(files.fromMetadata(location.path(), meta, meta.commit(), true));
   }
 
-  /** In cache mode, links {@code snapshots/{commit}/{path}} to the verified blob and records the branch. */
+  /**
+   * In cache mode, links {@code snapshots/{commit}/{path}} to the verified blob, records the branch,
+   * and reports the snapshot path (where Python tools look) rather than the blob.
+   */
   @Override
-  public void afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
+  public Path afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
     if (file.target().isEmpty()) {
-      return;
+      return path;
     }
     Map<String, String> attributes = file.metadata().attributes();
     String revision = attributes.get(RemoteFiles.ATTR_REVISION);
     Path blob = file.target().get();
-    boolean copied = HubCache.ofBlob(blob).link(blob, attributes.get(RemoteFiles.ATTR_COMMIT),
-        attributes.get(RemoteFiles.ATTR_PATH), HubIds.isCommitHash(revision) ? null : revision);
+    HubCache cache = HubCache.ofBlob(blob);
+    String commit = attributes.get(RemoteFiles.ATTR_COMMIT);
+    boolean copied = cache.link(blob, commit, attributes.get(RemoteFiles.ATTR_PATH),
+        HubIds.isCommitHash(revision) ? null : revision);
     if (copied && toldAboutCopies.compareAndSet(false, true)) {
       context.notice("symbolic links are not possible in " + blob.getParent().getParent()
           + ", so the Hugging Face cache holds copies (more disk space); on Windows, enable Developer Mode");
     }
+    return cache.pointer(commit, attributes.get(RemoteFiles.ATTR_PATH));
   }
 
   private static String revision(HubLocation location, HubOptions options) throws DownloadException {

@@ -63,8 +63,9 @@ class HubCacheTest {
 
   @Test
   void writesBlobsRelativeSnapshotLinksAndTheBranchRef() throws Exception {
+    DownloadResult result;
     try (Downloads d = downloads()) {
-      d.download(snapshot());
+      result = d.download(snapshot());
     }
 
     Path repo = hubCache.resolve("models--org--tiny");
@@ -87,6 +88,9 @@ class HubCacheTest {
     assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(FakeHub.COMMIT);
     assertThat(hubCache.resolve("CACHEDIR.TAG")).exists();
     assertThat(tmp.resolve("unused")).as("the plain folder is not used").doesNotExist();
+    assertThat(result.files()).extracting(f -> f.path()).as("reported where Python tools look")
+        .containsExactlyInAnyOrder(snapshot.resolve("model.safetensors"),
+            snapshot.resolve("unet/diffusion_pytorch_model.safetensors"), snapshot.resolve("config.json"));
   }
 
   @Test
