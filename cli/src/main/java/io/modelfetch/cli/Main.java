@@ -59,6 +59,11 @@ public final class Main implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
   boolean quiet;
 
+  @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE",
+      description = "a source option, e.g. civitai.fileId=123, civitai.format=SafeTensor, civitai.a1111Json=true; "
+          + "repeatable")
+  Map<String, String> options = new java.util.LinkedHashMap<>();
+
   @Option(names = "--include", paramLabel = "GLOB",
       description = "Hugging Face repository: only files matching GLOB ('*' also matches '/'); repeatable")
   List<String> include = new ArrayList<>();
@@ -132,7 +137,7 @@ public final class Main implements Callable<Integer> {
       }
       builder.trustCertificates(caFile);
     }
-    ProgressLine progress = quiet ? null : new ProgressLine(err);
+    ProgressLine progress = quiet ? null : new ProgressLine(err, System.console() != null);
     if (progress != null) {
       builder.listener(progress);
     }
@@ -147,6 +152,9 @@ public final class Main implements Callable<Integer> {
           request = request.sha256(sha256);
         }
         request = withHuggingFaceOptions(request);
+        for (Map.Entry<String, String> o : options.entrySet()) {
+          request = request.option(o.getKey(), o.getValue());
+        }
         try {
           DownloadResult result = downloads.download(request);
           if (progress != null) {
