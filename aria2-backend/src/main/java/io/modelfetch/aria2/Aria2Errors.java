@@ -73,6 +73,10 @@ final class Aria2Errors {
         return new DownloadException(Kind.CHECKSUM_MISMATCH, "the download of " + part.getFileName()
             + " does not have the expected SHA-256" + said + "; run the same command again");
       default:
+        if (status.errorMessage().contains("SSL/TLS")) {
+          return new DownloadException(Kind.NETWORK, "TLS with " + url.getHost() + " failed" + said
+              + "; if a proxy or private mirror uses its own CA, pass it with --ca-file / trustCertificates");
+        }
         return new DownloadException(Kind.UNEXPECTED_RESPONSE, "aria2c failed to download " + where
             + " (error code " + code + ")" + said + "; try again, or use the built-in backend (--backend jdk)");
     }

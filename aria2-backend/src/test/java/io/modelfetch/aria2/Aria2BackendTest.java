@@ -247,6 +247,36 @@ class Aria2BackendTest {
   }
 
   @Test
+  void savesATorrentFileInsteadOfFollowingIt() throws Exception {
+    byte[] torrent = "d8:announce27:http://127.0.0.1:1/announce4:infod6:lengthi1e4:name1:x12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaaee"
+        .getBytes(StandardCharsets.US_ASCII);
+    origin.file("/model.torrent", torrent).contentType("application/x-bittorrent");
+    try (Downloads downloads = aria2().build()) {
+      DownloadResult r = downloads.download(DownloadRequest.of(origin.url("/model.torrent")).into(dir));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(torrent);
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("model.torrent");
+    }
+  }
+
+  @Test
+  void concurrentDownloadsShareOneDaemon() throws Exception {
+    byte[] a = TestData.bytes(2 << 20, 22);
+    byte[] b = TestData.bytes(3 << 20, 23);
+    origin.file("/a.bin", a).throttle(1 << 20);
+    origin.file("/b.bin", b).throttle(1 << 20);
+    try (Downloads downloads = aria2().build()) {
+      DownloadHandle ha = downloads.submit(DownloadRequest.of(origin.url("/a.bin")).into(dir));
+      DownloadHandle hb = downloads.submit(DownloadRequest.of(origin.url("/b.bin")).into(dir));
+      waitUntil(() -> ha.progress().bytesDone() > 0 && hb.progress().bytesDone() > 0);
+      assertThat(Aria2Processes.children()).hasSize(1);
+      assertThat(Files.readAllBytes(ha.result().get(20, TimeUnit.SECONDS).path())).isEqualTo(a);
+      assertThat(Files.readAllBytes(hb.result().get(20, TimeUnit.SECONDS).path())).isEqualTo(b);
+    }
+  }
+
+  @Test
   void closeStopsTheDaemon() throws Exception {
     origin.file("/small.bin", TestData.bytes(1 << 20, 19));
     Downloads downloads = aria2().build();
