@@ -112,9 +112,7 @@ final class Aria2Rpc {
     }
     JsonNode error = answer == null ? null : answer.get("error");
     if (error != null) {
-      // aria2's messages name the problem ("Unauthorized", "Invalid GID ..."), never the parameters
-      throw new IOException("aria2 refused " + method + ": " + error.path("message").asText()
-          + " (code " + error.path("code").asInt() + ")");
+      throw new Aria2RpcException(method, error.path("code").asInt(), error.path("message").asText());
     }
     if (answer == null || !answer.has("result")) {
       throw new IOException("aria2 answered " + method + " with HTTP " + response.statusCode() + " and no result");

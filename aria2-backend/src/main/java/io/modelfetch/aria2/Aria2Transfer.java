@@ -60,7 +60,7 @@ final class Aria2Transfer {
 
   TransferResult run() throws DownloadException {
     transfer.onCancel(this::cancel);
-    boolean resuming = prepare();
+    prepare();
     while (true) {
       checkNotCancelled();
       gid = add();
@@ -91,11 +91,14 @@ final class Aria2Transfer {
     }
   }
 
-  /** Decides between resuming and starting over; a fresh start is reported at once, a resume once aria2 says how much it kept. */
-  private boolean prepare() throws DownloadException {
+  /**
+   * Decides between resuming and starting over. A fresh start is reported at once; a resume once
+   * aria2 has read its control file and says how much it kept.
+   */
+  private void prepare() throws DownloadException {
     try {
       if (files.canResume()) {
-        return true;
+        return;
       }
       String reason = files.discardReason();
       files.startOver();
@@ -103,7 +106,6 @@ final class Aria2Transfer {
       if (reason != null) {
         transfer.events().restarted(reason);
       }
-      return false;
     } catch (IOException e) {
       throw new DownloadException(Kind.LOCAL_IO, "cannot prepare " + files.part() + ": " + e.getMessage(), e);
     }
@@ -112,6 +114,9 @@ final class Aria2Transfer {
   private String add() throws DownloadException {
     try {
       return daemon.rpc().addUri(url, options());
+    } catch (Aria2RpcException e) {
+      throw new DownloadException(Kind.INVALID_REQUEST, "aria2c refused the download of " + files.part().getFileName()
+          + " (" + e.getMessage() + "); check the aria2.* backend options", e);
     } catch (IOException e) {
       throw daemonFailed("could not hand the download to aria2c", e);
     }

@@ -190,6 +190,38 @@ class Aria2BackendTest {
   }
 
   @Test
+  void aLinkThatStaysRefusedFailsAsAccessDeniedAndKeepsThePartialFile() throws Exception {
+    Resource file = origin.file("/gated.bin", TestData.bytes(4 << 20, 24)).etag("\"v1\"").throttle(1 << 20)
+        .disconnectAfter(1 << 20, 1);
+    try (Downloads downloads = aria2().connectionsPerFile(1).build()) {
+      DownloadHandle h = downloads.submit(DownloadRequest.of(origin.url("/gated.bin")).into(dir));
+      waitUntil(() -> h.progress().bytesDone() > 0);
+      file.failFirst(1000, 403);
+      assertThatThrownBy(() -> h.result().get(20, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(DownloadException.class)
+          .satisfies(e -> {
+            DownloadException d = (DownloadException) e.getCause();
+            assertThat(d.kind()).isEqualTo(DownloadException.Kind.ACCESS_DENIED);
+            assertThat(d.getMessage()).contains("403");
+          });
+    }
+    assertThat(dir.resolve("gated.bin.part")).exists();
+    assertThat(dir.resolve("gated.bin.part.aria2")).exists();
+  }
+
+  @Test
+  void anOptionAria2cRejectsFailsAsAnInvalidRequest() throws Exception {
+    origin.file("/model.bin", TestData.bytes(1 << 20, 25));
+    try (Downloads downloads = aria2().backendOption("aria2.file-allocation", "sideways").build()) {
+      assertThatThrownBy(() -> downloads.download(DownloadRequest.of(origin.url("/model.bin")).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.INVALID_REQUEST);
+            assertThat(e.getMessage()).contains("file-allocation").contains("aria2.* backend options");
+          });
+    }
+  }
+
+  @Test
   void aScopedTokenReachesItsOwnHostButNotTheHostItRedirectsTo() throws Exception {
     byte[] data = TestData.bytes(4 << 20, 16);
     origin.file("/cdn/model.bin", data);
