@@ -112,8 +112,8 @@ final class Aria2Daemon implements AutoCloseable {
 
   /**
    * Waits until the RPC server answers. Readiness is asked with {@code system.listMethods}, which
-   * needs no secret: should another process have taken the port, it never sees the secret, and
-   * aria2, unable to bind, exits and is started again on another port.
+   * needs no secret, so polling sends the secret nowhere. If another process took the free port
+   * first, aria2 cannot bind it, exits, and is started again on another port.
    */
   private void awaitReady(int port) throws IOException {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;

@@ -2,12 +2,12 @@ package io.modelfetch.aria2;
 
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.testing.BackendContractTest;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /** The aria2 backend against the shared backend contract, with a real aria2c. */
 class Aria2BackendContractTest extends BackendContractTest {
-  @BeforeAll
-  static void requireAria2c() {
+  @BeforeEach
+  void requireAria2c() {
     RealAria2c.require();
   }
 

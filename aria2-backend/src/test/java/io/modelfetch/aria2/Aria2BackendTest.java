@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -40,8 +39,8 @@ class Aria2BackendTest {
   Path dir;
   private FakeOrigin origin;
 
-  @BeforeAll
-  static void requireAria2c() {
+  @BeforeEach
+  void requireAria2c() {
     RealAria2c.require();
   }
 

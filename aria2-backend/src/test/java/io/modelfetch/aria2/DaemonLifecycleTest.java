@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -23,8 +23,8 @@ class DaemonLifecycleTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void requireAria2c() {
+  @BeforeEach
+  void requireAria2c() {
     RealAria2c.require();
   }
 

@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +32,8 @@ class TrustedCertificatesTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void requireAria2c() {
+  @BeforeEach
+  void requireAria2c() {
     RealAria2c.require();
   }
 
