@@ -147,10 +147,6 @@ final class Aria2Daemon implements AutoCloseable {
     return process.isAlive();
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   /** Why the daemon is gone, with its last words, for error messages. */
   String exitDescription() {
     String code = process.isAlive() ? "is still running" : "exited with code " + process.exitValue();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * keeps the partial file and its control file, so the next attempt resumes.
  */
 final class Aria2Transfer {
-  static final String FILE_ALLOCATION_OPTION = "aria2.file-allocation";
+  private static final String FILE_ALLOCATION_OPTION = "aria2.file-allocation";
   private static final Logger LOG = LoggerFactory.getLogger(Aria2Transfer.class);
   private static final long POLL_MILLIS = 250;
   /** aria2 refuses more: {@code max-connection-per-server} is 1..16, hard-coded. */
