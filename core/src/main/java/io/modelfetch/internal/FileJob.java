@@ -15,6 +15,7 @@ import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceResolver;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -148,7 +149,7 @@ final class FileJob {
         }
         restarted(target, e.getMessage());
         discardPartial(part);
-        probe = Probe.run(task.engine().data(), file.refreshUrl(), credentials, config, task);
+        probe = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
@@ -173,6 +174,11 @@ final class FileJob {
     Path shown = resolver.afterDownload(file, target, task.control());
     return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
         file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
+  }
+
+  /** Where a fresh link starts: the resolver decides, since some need more than redirects to renew. */
+  URI refreshStart() throws DownloadException {
+    return resolver.refresh(file, task.control());
   }
 
   /** The file's first connection, from the download's budget; extra ones are the backend's to take. */
