@@ -113,8 +113,8 @@ final class DrivePage {
         }
       }
     }
-    if (form == null) {
-      return Optional.empty();
+    if (form == null || query.length() == 0) {
+      return Optional.empty(); // without its fields (a cut-off page) the form cannot name the file
     }
     return resolve(url, form.attribute("action")).flatMap(action -> withQuery(action, query.toString()));
   }
