@@ -91,8 +91,11 @@ final class DriveStub implements AutoCloseable {
 
   /** A shared folder's embeddedfolderview page. */
   void folder(String id, String html) {
-    server.stubFor(get(urlPathEqualTo("/embeddedfolderview")).withQueryParam("id", equalTo(id))
-        .willReturn(html(200, html)));
+    folder(id, html(200, html));
+  }
+
+  void folder(String id, ResponseDefinitionBuilder response) {
+    server.stubFor(get(urlPathEqualTo("/embeddedfolderview")).withQueryParam("id", equalTo(id)).willReturn(response));
   }
 
   /** Every request, oldest first. */
@@ -111,8 +114,10 @@ final class DriveStub implements AutoCloseable {
     server.stop();
   }
 
+  /** A file as drive.usercontent.google.com serves it: with its length and name. */
   static ResponseDefinitionBuilder file(String name, byte[] body) {
     return aResponse().withStatus(200).withHeader("Content-Type", "application/octet-stream")
+        .withHeader("Content-Length", Integer.toString(body.length))
         .withHeader("Content-Disposition", "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + name)
         .withBody(body);
   }
