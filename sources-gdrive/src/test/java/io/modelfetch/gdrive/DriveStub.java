@@ -10,6 +10,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +64,19 @@ final class DriveStub implements AutoCloseable {
     ucRedirects(id);
     usercontent(id, false, html(200, virusScanWarning(id, name, uuid)));
     confirmed(id, uuid, file(name, body));
+  }
+
+  /** The usercontent URL answers with the virus-scan warning, each visit with the next of these uuids (the last one stays). */
+  void warnings(String id, String name, String... uuids) {
+    for (int i = 0; i < uuids.length; i++) {
+      String state = i == 0 ? Scenario.STARTED : "visit " + i;
+      ScenarioMappingBuilder m = get(urlPathEqualTo("/download")).withQueryParam("id", equalTo(id))
+          .withQueryParam("confirm", absent()).inScenario("warnings " + id).whenScenarioStateIs(state);
+      if (i + 1 < uuids.length) {
+        m = m.willSetStateTo("visit " + (i + 1));
+      }
+      server.stubFor(m.willReturn(html(200, virusScanWarning(id, name, uuids[i]))));
+    }
   }
 
   /** What the form's URL with this uuid answers. */
