@@ -109,8 +109,10 @@ final class DriveClient {
     throw DriveErrors.noEnd(link);
   }
 
+  /** Asks for English pages: quota and permission answers are recognised by their words. */
   private HttpResponse<InputStream> get(URI url) throws DownloadException {
-    return context.send(HttpRequest.newBuilder(url).GET().build(), BodyHandlers.ofInputStream());
+    HttpRequest request = HttpRequest.newBuilder(url).header("Accept-Language", "en-US,en;q=0.8").GET().build();
+    return context.send(request, BodyHandlers.ofInputStream());
   }
 
   /** The next URL of a redirect; the sign-in page ends the chain, it is never followed. */

@@ -1,10 +1,14 @@
 package io.modelfetch.gdrive;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.modelfetch.gdrive.DriveStub.html;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.DownloadRequest;
@@ -108,6 +112,23 @@ class GoogleDriveDownloadTest {
           .satisfies(e -> assertThat(((DownloadException) e).kind()).isEqualTo(Kind.QUOTA_EXCEEDED))
           .hasMessageContaining("Try again later");
     }
+    assertThat(filesIn(dir)).isEmpty();
+  }
+
+  @Test
+  void aPageThatTurnsUpWhenTheEngineFetchesTheFileIsNeverSaved() throws Exception {
+    drive.largeFile(ID, "model.safetensors", model, UUID);
+    drive.server.stubFor(get(urlPathEqualTo("/download")).withQueryParam("uuid", equalTo(UUID))
+        .inScenario("quota strikes").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("exceeded")
+        .willReturn(DriveStub.file("model.safetensors", model)));
+    drive.server.stubFor(get(urlPathEqualTo("/download")).withQueryParam("uuid", equalTo(UUID))
+        .inScenario("quota strikes").whenScenarioStateIs("exceeded").willReturn(html(200, DriveStub.quotaExceeded())));
+    try (Downloads downloads = downloads()) {
+      assertThatThrownBy(() -> downloads.download(DownloadRequest.of(SHARE_LINK).into(dir)))
+          .isInstanceOf(DownloadException.class)
+          .satisfies(e -> assertThat(((DownloadException) e).kind()).isEqualTo(Kind.UNEXPECTED_RESPONSE));
+    }
+    assertThat(drive.urls()).as("the engine asked after the resolver").filteredOn(u -> u.contains(UUID)).hasSize(2);
     assertThat(filesIn(dir)).isEmpty();
   }
 

@@ -76,6 +76,8 @@ class GoogleDriveResolverTest {
     assertThat(file.headers()).isEmpty();
     assertThat(drive.urls()).containsExactly("/uc?id=" + ID + "&export=download",
         "/download?id=" + ID + "&export=download");
+    assertThat(drive.requests()).as("English pages, whose words are recognised")
+        .allSatisfy(r -> assertThat(r.getHeader("Accept-Language")).startsWith("en"));
   }
 
   @Test
