@@ -7,6 +7,7 @@ import io.modelfetch.gdrive.DriveLink.Type;
 import io.modelfetch.gdrive.FolderListing.Child;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.ResolverContext;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -64,9 +65,10 @@ final class FolderWalk {
             throw new DownloadException(Kind.INVALID_REQUEST, "Google Drive folder " + root.id() + " holds more than "
                 + MAX_FILES + " files; download its subfolders one by one");
           }
-          DriveFile found = client.file(link, client.endpoint().fileStart(link));
+          URI start = client.endpoint().fileStart(link);
+          DriveFile found = client.file(link, start);
           String name = child.name().isBlank() && found.fileName() != null ? found.fileName() : child.name();
-          files.add(GoogleDriveResolver.remoteFile(found, link, client.endpoint().fileStart(link))
+          files.add(GoogleDriveResolver.remoteFile(found, link, start)
               .relativePath(path + "/" + unique(segment(name.isBlank() ? link.id() : name), link.id(), names))
               .build());
         }

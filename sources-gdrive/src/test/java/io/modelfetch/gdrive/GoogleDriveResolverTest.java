@@ -3,7 +3,6 @@ package io.modelfetch.gdrive;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.modelfetch.gdrive.DriveStub.html;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
