@@ -59,6 +59,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
   boolean quiet;
 
+  @Option(names = "--warm-up", hidden = true, description = "download from a loopback server and exit (used by the launcher)")
+  boolean warmUp;
+
   @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE",
       description = "a source option, e.g. civitai.fileId=123, civitai.format=SafeTensor, civitai.a1111Json=true; "
           + "repeatable")
@@ -111,7 +114,10 @@ public final class Main implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (warmUp) {
+      return WarmUp.run();
+    }
     if (urls.isEmpty()) {
       err.println("modelfetch: missing URL; see modelfetch --help");
       return 2;
