@@ -152,6 +152,7 @@ final class FileJob {
         restarted(target, e.getMessage());
         discardPartial(part);
         probe = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
+        checkContentType(probe, target);
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
@@ -324,7 +325,7 @@ final class FileJob {
   }
 
   /** An HTML page (a login or error page) or a JSON/text body where a model file was expected is never saved. */
-  private void checkContentType(Probe probe, Path target) throws DownloadException {
+  void checkContentType(Probe probe, Path target) throws DownloadException {
     String type = probe.contentType();
     if (type == null) {
       return;
