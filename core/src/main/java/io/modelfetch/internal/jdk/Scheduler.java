@@ -93,10 +93,12 @@ final class Scheduler {
     Segment best = null;
     long bestEta = 0;
     for (Segment s : active) {
-      if (s.hedged || s.isDone() || s.writers != 1) {
+      // a speed of 0 is not measured yet (the first 200 ms of a range): unknown is not slow, and a
+      // connection that delivers nothing at all is the idle timeout's to abandon
+      if (s.hedged || s.isDone() || s.writers != 1 || s.speed <= 0) {
         continue;
       }
-      long speed = Math.max(1, s.speed);
+      long speed = s.speed;
       long eta = s.remaining() * 1_000_000_000L / speed;
       boolean farSlower = workerSpeed <= 0 || speed * 2 < workerSpeed;
       if (eta > HEDGE_AFTER_NANOS && farSlower && eta > bestEta) {
