@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,7 +149,11 @@ final class FileJob {
         }
         restarted(target, e.getMessage());
         discardPartial(part);
-        probe = Probe.run(task.engine().data(), file.refreshUrl(), credentials, config, task);
+        Probe fresh = Probe.run(task.engine().data(), file.refreshUrl(), credentials, config, task);
+        // the same validator and size as before: the file did not change, the server ignores ranges
+        boolean rangesIgnored = e.wholeFileAnswer() && fresh.size() == probe.size()
+            && Objects.equals(fresh.validator(), probe.validator());
+        probe = rangesIgnored ? fresh.withoutRanges() : fresh;
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {

@@ -115,6 +115,11 @@ record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, S
     return new Probe(response.uri(), size, ranges, validator, fileName, contentType);
   }
 
+  /** The same file, to be fetched as one stream: its server answers range requests with the whole file. */
+  Probe withoutRanges() {
+    return new Probe(finalUrl, size, false, validator, fileName, contentType);
+  }
+
   /** A strong ETag (weak ones cannot be used in If-Range), else Last-Modified. */
   private static String validator(Response response) {
     Optional<String> etag = response.header("ETag").map(String::strip);

@@ -114,10 +114,11 @@ final class RangeWorker implements Runnable {
         }
         response.discard(64 * 1024);
         if (status == 200 || status == 416) {
-          throw new RemoteChangedException(status == 200
-              ? "the server answered a range request with the whole file (HTTP 200): the file changed, or the server "
-                  + "stopped honouring ranges"
-              : "the server refused a range inside the file (HTTP 416): the file changed size");
+          throw status == 200
+              ? new RemoteChangedException("the server answered a range request with the whole file (HTTP 200): "
+                  + "the file changed, or the server stopped honouring ranges", true)
+              : new RemoteChangedException("the server refused a range inside the file (HTTP 416): the file changed "
+                  + "size");
         }
         if (status == 403 && isSigned(url)) {
           URI fresh = owner.refreshUrl(url, status);
