@@ -41,9 +41,15 @@ final class StreamTransfer {
 
   TransferResult run() throws DownloadException {
     try (FileChannel channel = FileChannel.open(transfer.partFile(), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        StandardOpenOption.WRITE)) {
+      long stale = channel.size();
+      channel.truncate(0);
       ControlFile.delete(ControlFile.pathFor(transfer.partFile()));
       transfer.events().started(0);
+      if (stale > 0) {
+        transfer.events().restarted("the server no longer accepts range requests, so the " + stale
+            + " bytes of the partial download cannot be resumed; starting over");
+      }
       transfer.events().connections(1);
       for (int attempt = 1; ; attempt++) {
         transfer.checkNotCancelled();
