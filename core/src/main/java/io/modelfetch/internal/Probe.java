@@ -53,7 +53,7 @@ record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, S
         wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
             response.header("RateLimit").orElse(null));
         if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forStatus(status, response.uri());
+          throw HttpErrors.forLongWait(status, response.uri(), wait);
         }
         reason = "HTTP " + status + " from " + response.uri().getHost();
       } catch (ProtocolException e) {

@@ -132,7 +132,7 @@ final class RangeWorker implements Runnable {
         wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
             response.header("RateLimit").orElse(null));
         if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forStatus(status, url);
+          throw HttpErrors.forLongWait(status, url, wait);
         }
         reason = "HTTP " + status + " from " + url.getHost();
       } catch (WriteFailure e) {

@@ -74,6 +74,9 @@ final class StreamTransfer {
             }
             wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
                 response.header("RateLimit").orElse(null));
+            if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
+              throw HttpErrors.forLongWait(status, response.uri(), wait);
+            }
             reason = "HTTP " + status + " from " + response.uri().getHost();
           }
         } catch (WriteFailure e) {
