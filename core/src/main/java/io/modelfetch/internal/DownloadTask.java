@@ -51,7 +51,7 @@ final class DownloadTask implements DownloadHandle {
     this.engine = engine;
     this.request = request;
     this.events = new Events(this, listeners, engine.eventExecutor());
-    this.control = new ControlPlane(engine.config(), engine.httpClient(), this);
+    this.control = new ControlPlane(engine.config(), engine::httpClient, this);
     this.budget = new ConnectionBudget(engine.config().maxConnections());
   }
 

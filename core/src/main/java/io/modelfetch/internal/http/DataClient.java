@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The data-path HTTP/1.1 client: GET requests on pooled blocking sockets, sharing the
- * {@link SSLContext} and {@link ProxySelector} of the control-plane client.
+ * {@code SSLContext} and {@link ProxySelector} of the control-plane client.
  *
  * <p>Why not {@code java.net.http}: measured on the project's machine it moved 1 GiB over 16
  * connections 2x slower than aria2c (3x over TLS) with 300-700 MB of RSS, because every
@@ -30,16 +30,16 @@ public final class DataClient implements AutoCloseable {
   /** Redirects followed before giving up, as browsers and curl do. */
   public static final int MAX_REDIRECTS = 10;
 
-  private final SSLSocketFactory tls;
+  private final Supplier<SSLSocketFactory> tls;
   private final ProxySelector proxySelector;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
   private final String userAgent;
   private final ConnectionPool pool = new ConnectionPool();
 
-  public DataClient(SSLContext sslContext, ProxySelector proxySelector, Duration connectTimeout,
+  public DataClient(Supplier<SSLSocketFactory> tls, ProxySelector proxySelector, Duration connectTimeout,
       Duration idleTimeout, String userAgent) {
-    this.tls = sslContext.getSocketFactory();
+    this.tls = tls;
     this.proxySelector = proxySelector;
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;

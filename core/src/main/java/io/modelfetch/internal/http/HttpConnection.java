@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -52,7 +53,7 @@ final class HttpConnection implements Closeable {
     this.out = channel == null ? socket.getOutputStream() : null;
   }
 
-  static HttpConnection open(Route route, SSLSocketFactory tls, Duration connectTimeout, Duration idleTimeout)
+  static HttpConnection open(Route route, Supplier<SSLSocketFactory> tls, Duration connectTimeout, Duration idleTimeout)
       throws IOException {
     int connectMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     int idleMillis = (int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis());
@@ -92,7 +93,7 @@ final class HttpConnection implements Closeable {
       if (proxyType == Proxy.Type.HTTP) {
         tunnel(raw, route);
       }
-      SSLSocket ssl = (SSLSocket) tls.createSocket(raw, route.host(), route.port(), true);
+      SSLSocket ssl = (SSLSocket) tls.get().createSocket(raw, route.host(), route.port(), true);
       SSLParameters params = ssl.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
       params.setApplicationProtocols(new String[] {"http/1.1"});

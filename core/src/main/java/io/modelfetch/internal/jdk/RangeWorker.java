@@ -105,7 +105,7 @@ final class RangeWorker implements Runnable {
           checkRange(response, pos, end);
           long before = pos;
           long started = System.nanoTime();
-          pos = stream(response, seg, pos, end, a.hedge());
+          pos = stream(response, seg, pos, end);
           long elapsed = System.nanoTime() - started;
           if (pos > before && elapsed > 0) {
             lastSpeed = (pos - before) * 1_000_000_000L / elapsed;
@@ -193,12 +193,10 @@ final class RangeWorker implements Runnable {
    * Copies the body into the file at its offsets until the segment's (possibly shrunk) end.
    * Returns the position reached.
    */
-  private long stream(Response response, Segment seg, long from, long requestedEnd, boolean hedge)
+  private long stream(Response response, Segment seg, long from, long requestedEnd)
       throws IOException {
     ByteBuffer buf = buffer(response.prefersDirectBuffers());
     long pos = from;
-    long windowStart = System.nanoTime();
-    long windowBytes = 0;
     try {
       while (true) {
         long limit = Math.min(seg.end(), requestedEnd);
@@ -224,15 +222,6 @@ final class RangeWorker implements Runnable {
         long moved = seg.advance(pos);
         if (moved > 0) {
           transfer.events().transferred(moved);
-        }
-        if (!hedge) {
-          windowBytes += n;
-          long now = System.nanoTime();
-          if (now - windowStart >= 200_000_000L) {
-            seg.speed = windowBytes * 1_000_000_000L / (now - windowStart);
-            windowStart = now;
-            windowBytes = 0;
-          }
         }
       }
     } catch (WriteFailure e) {

@@ -18,6 +18,8 @@ final class Scheduler {
   static final long MIN_SPLIT = 1 << 20;
   /** A range is hedged only if its connection would need longer than this to finish it. */
   static final long HEDGE_AFTER_NANOS = 1_000_000_000L;
+  /** A connection's speed is judged only after it has run this long. */
+  static final long HEDGE_OBSERVE_NANOS = 500_000_000L;
 
   private final long size;
   private final Deque<Segment> pending = new ArrayDeque<>();
@@ -59,6 +61,7 @@ final class Scheduler {
     Segment s = pending.pollFirst();
     if (s != null) {
       s.writers++;
+      s.assigned();
       active.add(s);
       return new Assignment(s, s.frontier(), false);
     }
@@ -85,6 +88,7 @@ final class Scheduler {
     Segment upper = new Segment(mid, victim.end());
     victim.truncate(mid);
     upper.writers++;
+    upper.assigned();
     active.add(upper);
     return upper;
   }
@@ -93,13 +97,14 @@ final class Scheduler {
     Segment best = null;
     long bestEta = 0;
     for (Segment s : active) {
-      // a speed of 0 is not measured yet (the first 200 ms of a range): unknown is not slow, and a
-      // connection that delivers nothing at all is the idle timeout's to abandon
-      if (s.hedged || s.isDone() || s.writers != 1 || s.speed <= 0) {
+      if (s.hedged || s.isDone() || s.writers != 1) {
         continue;
       }
-      long speed = s.speed;
-      long eta = s.remaining() * 1_000_000_000L / speed;
+      long speed = s.speed(HEDGE_OBSERVE_NANOS);
+      if (speed < 0) {
+        continue;
+      }
+      long eta = s.remaining() * 1_000_000_000L / Math.max(1, speed);
       boolean farSlower = workerSpeed <= 0 || speed * 2 < workerSpeed;
       if (eta > HEDGE_AFTER_NANOS && farSlower && eta > bestEta) {
         best = s;
