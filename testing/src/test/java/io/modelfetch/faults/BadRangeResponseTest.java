@@ -11,7 +11,6 @@ import io.modelfetch.Downloads;
 import io.modelfetch.RetryInfo;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +29,7 @@ class BadRangeResponseTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(request(data).connections(2));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.retries()).hasSize(2).extracting(RetryInfo::reason)
         .allSatisfy(reason -> assertThat(reason).contains("Content-Range"));
@@ -43,7 +42,7 @@ class BadRangeResponseTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(request(data).connections(2));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.retries()).singleElement().extracting(RetryInfo::reason).asString()
         .contains("Content-Length");
@@ -56,7 +55,7 @@ class BadRangeResponseTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(request(data).connections(2));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.retries()).hasSize(2);
   }
@@ -86,8 +85,8 @@ class BadRangeResponseTest extends FaultTest {
       DownloadResult a = downloads.download(request(first).connections(1));
       DownloadResult b = downloads.download(DownloadRequest.of(origin.url("/second.bin")).into(dir).connections(1)
           .sha256(TestData.sha256(second)));
-      assertThat(Files.readAllBytes(a.path())).isEqualTo(first);
-      assertThat(Files.readAllBytes(b.path())).isEqualTo(second);
+      assertSameContent(a.path(), first);
+      assertSameContent(b.path(), second);
     }
   }
 

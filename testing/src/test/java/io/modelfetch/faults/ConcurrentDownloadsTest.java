@@ -9,7 +9,6 @@ import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Downloads;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class ConcurrentDownloadsTest extends FaultTest {
       assertThat(ra.file().status()).isEqualTo(Status.DOWNLOADED);
       assertThat(rb.file().status()).isEqualTo(Status.ALREADY_PRESENT);
       assertThat(rb.path()).isEqualTo(ra.path());
-      assertThat(Files.readAllBytes(ra.path())).isEqualTo(data);
+      assertSameContent(ra.path(), data);
     }
     assertThat(secondEvents.notices()).anySatisfy(n -> assertThat(n).contains("waiting"));
     // the waiter's probe asks for one byte; everything else is the first download's
@@ -61,7 +60,7 @@ class ConcurrentDownloadsTest extends FaultTest {
       origin.file(PATH, data).etag("\"v1\"");
       DownloadResult rb = b.result().get(30, TimeUnit.SECONDS);
       assertThat(rb.file().status()).isEqualTo(Status.RESUMED);
-      assertThat(Files.readAllBytes(rb.path())).isEqualTo(data);
+      assertSameContent(rb.path(), data);
     }
     assertThat(secondEvents.resumedBytes()).singleElement().satisfies(n -> assertThat(n).isGreaterThanOrEqualTo(MIB));
     assertThat(namesIn(dir)).containsExactly("model.safetensors");

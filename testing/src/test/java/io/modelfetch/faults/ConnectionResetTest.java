@@ -7,7 +7,6 @@ import io.modelfetch.DownloadResult;
 import io.modelfetch.Downloads;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class ConnectionResetTest extends FaultTest {
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir).connections(1)
           .sha256(TestData.sha256(data)));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(origin.requests(PATH).stream().map(q -> q.header("range").orElse("none")))
         .containsExactly("bytes=0-0", "bytes=0-4194303", "bytes=1048576-4194303", "bytes=2097152-4194303");
@@ -45,7 +44,7 @@ class ConnectionResetTest extends FaultTest {
     try (Downloads downloads = builder().build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir).connections(4)
           .sha256(TestData.sha256(data)));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     List<long[]> ranges = rangesAfter(PATH, 0);
     List<long[]> cutOnes = ranges.subList(0, 4);
@@ -62,7 +61,7 @@ class ConnectionResetTest extends FaultTest {
     origin.file(PATH, data).etag("\"v1\"").disconnectAfter(512 * 1024, 3);
     try (Downloads downloads = builder().retries(1).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir).connections(1));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(rangesAfter(PATH, 0)).hasSize(4);
   }

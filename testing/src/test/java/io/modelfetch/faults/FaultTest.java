@@ -1,9 +1,12 @@
 package io.modelfetch.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.modelfetch.Downloads;
 import io.modelfetch.internal.file.ControlFile;
 import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.RecordedRequest;
+import io.modelfetch.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +73,12 @@ abstract class FaultTest {
   static boolean overlaps(long[] inclusive, List<long[]> ranges) {
     long last = inclusive[1] < 0 ? Long.MAX_VALUE : inclusive[1];
     return ranges.stream().anyMatch(r -> inclusive[0] < r[1] && r[0] <= last);
+  }
+
+  /** Compares by SHA-256, so a failure prints two hashes instead of megabytes of bytes. */
+  static void assertSameContent(Path file, byte[] expected) throws Exception {
+    assertThat(file).exists();
+    assertThat(TestData.sha256(Files.readAllBytes(file))).as("SHA-256 of %s", file).isEqualTo(TestData.sha256(expected));
   }
 
   static List<String> namesIn(Path folder) throws Exception {

@@ -10,7 +10,6 @@ import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.Resource;
 import io.modelfetch.testing.TestData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ class RemoteChangedTest extends FaultTest {
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir)
           .sha256(TestData.sha256(after)));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(after);
+      assertSameContent(r.path(), after);
     }
     assertThat(events.resumedBytes()).containsExactly(0L);
     assertThat(events.restarts()).singleElement().asString().contains("changed").contains("\"v1\"")
@@ -57,7 +56,7 @@ class RemoteChangedTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(after);
+      assertSameContent(r.path(), after);
     }
     assertThat(events.restarts()).singleElement().asString().contains("size");
   }
@@ -78,7 +77,7 @@ class RemoteChangedTest extends FaultTest {
       waitUntil(() -> origin.bodyBytesServed(PATH) >= MIB + 1, 10_000);
       file.body(after).etag("\"v2\"").throttle(0);
       DownloadResult r = h.result().get(30, TimeUnit.SECONDS);
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(after);
+      assertSameContent(r.path(), after);
     }
     assertThat(events.restarts()).singleElement().asString().contains("200");
     List<RecordedRequest> ranged = origin.requests(PATH);
@@ -96,7 +95,7 @@ class RemoteChangedTest extends FaultTest {
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir)
           .sha256(TestData.sha256(data)));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.restarts()).singleElement().asString().contains("200");
     List<RecordedRequest> requests = origin.requests(PATH);
@@ -114,7 +113,7 @@ class RemoteChangedTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.restarts()).singleElement().asString().contains("range");
     assertThat(namesIn(dir)).containsExactly("model.safetensors");

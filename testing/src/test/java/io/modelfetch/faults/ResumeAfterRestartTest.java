@@ -55,7 +55,7 @@ class ResumeAfterRestartTest extends FaultTest {
     try (Downloads second = builder().listener(events).build()) {
       DownloadResult r = second.download(request(data).connections(4));
       assertThat(r.file().status()).isEqualTo(Status.RESUMED);
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.resumedBytes()).containsExactly(keptBytes);
     assertThat(rangesAfter(PATH, before)).as("ranges asked for after the restart").isNotEmpty()
@@ -96,7 +96,7 @@ class ResumeAfterRestartTest extends FaultTest {
 
     try (Downloads second = builder().build()) {
       DownloadResult r = second.download(request(data).connections(4).sha256(TestData.sha256(data)));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
       assertThat(r.file().sha256()).isEqualTo(TestData.sha256(data));
     }
     assertThat(rangesAfter(PATH, before)).noneMatch(range -> overlaps(range, kept));
@@ -113,7 +113,7 @@ class ResumeAfterRestartTest extends FaultTest {
     try (Downloads downloads = builder().build()) {
       downloads.download(DownloadRequest.of(origin.url(PATH)).toFile(target).connections(4));
     }
-    assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(data);
+    assertSameContent(dir.resolve("model.safetensors"), data);
 
     List<String> ops = fs.operations();
     String stateWrite = "move model.safetensors.part.state.tmp -> model.safetensors.part.state";
@@ -150,7 +150,7 @@ class ResumeAfterRestartTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads second = builder().listener(events).build()) {
       DownloadResult r = second.download(DownloadRequest.of(origin.url(PATH + "?X-Amz-Signature=second")).into(dir));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.resumedBytes()).containsExactly(keptBytes);
     assertThat(events.restarts()).isEmpty();
@@ -210,7 +210,7 @@ class ResumeAfterRestartTest extends FaultTest {
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir));
       assertThat(r.file().status()).isEqualTo(Status.DOWNLOADED);
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.resumedBytes()).containsExactly(0L);
     assertThat(origin.bodyBytesServed()).as("the whole file fetched again").isEqualTo(data.length + 1);

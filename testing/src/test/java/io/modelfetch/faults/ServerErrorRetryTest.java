@@ -12,7 +12,6 @@ import io.modelfetch.RetryInfo;
 import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class ServerErrorRetryTest extends FaultTest {
     RecordingListener events = new RecordingListener();
     try (Downloads downloads = builder().listener(events).build()) {
       DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir).connections(1));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(events.retries()).extracting(RetryInfo::reason)
         .containsExactly("HTTP " + status + " from 127.0.0.1", "HTTP " + status + " from 127.0.0.1");

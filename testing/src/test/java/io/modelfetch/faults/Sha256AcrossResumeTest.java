@@ -13,7 +13,6 @@ import io.modelfetch.Downloads;
 import io.modelfetch.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ class Sha256AcrossResumeTest extends FaultTest {
       DownloadResult r = downloads.download(request(data));
       assertThat(r.file().status()).isEqualTo(Status.RESUMED);
       assertThat(r.file().sha256()).isEqualTo(TestData.sha256(data));
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(part).doesNotExist();
   }

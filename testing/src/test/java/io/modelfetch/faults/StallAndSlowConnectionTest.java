@@ -10,7 +10,6 @@ import io.modelfetch.RetryInfo;
 import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,7 @@ class StallAndSlowConnectionTest extends FaultTest {
           .sha256(TestData.sha256(data)));
       // the origin never resumes a stalled response: without the idle timeout this never completes
       DownloadResult r = h.result().get(30, TimeUnit.SECONDS);
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     assertThat(origin.requests(PATH).stream().map(q -> q.header("range").orElse("none")))
         .containsExactly("bytes=0-0", "bytes=0-4194303", "bytes=1048576-4194303");
@@ -55,7 +54,7 @@ class StallAndSlowConnectionTest extends FaultTest {
       DownloadHandle h = downloads.submit(DownloadRequest.of(origin.url(PATH)).into(dir).connections(4)
           .sha256(TestData.sha256(data)));
       DownloadResult r = h.result().get(slowAloneSeconds, TimeUnit.SECONDS);
-      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertSameContent(r.path(), data);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     // at full speed it takes ~1.5 s; the slow connection alone would need 32 s for its quarter
