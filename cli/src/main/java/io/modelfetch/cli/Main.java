@@ -5,6 +5,7 @@ import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.DownloadedFile;
 import io.modelfetch.Downloads;
+import io.modelfetch.huggingface.HuggingFaceResolver;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Parameters;
         "resumable (run the same command again after a failure) and verified (SHA-256)."},
     footer = {"", "Tokens: CIVITAI_TOKEN, HF_TOKEN (or ~/.cache/huggingface/token).",
         "Endpoints: CIVITAI_ENDPOINT, HF_ENDPOINT.",
+        "Hugging Face: a repository URL (https://huggingface.co/ORG/NAME or hf://ORG/NAME) downloads every file;",
+        "  --include/--exclude select files, --hf-cache writes the layout transformers and diffusers read.",
         "Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 authentication required, 5 access denied,",
         "6 rate limited / quota, 7 checksum mismatch, 8 insufficient space, 9 file exists, 10 network,",
         "11 unexpected response, 12 unsupported source, 130 cancelled."})
@@ -53,6 +56,25 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
   boolean quiet;
+
+  @Option(names = "--include", paramLabel = "GLOB",
+      description = "Hugging Face repository: only files matching GLOB ('*' also matches '/'); repeatable")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB",
+      description = "Hugging Face repository: leave out files matching GLOB ('dir/' = the folder); repeatable")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--revision", paramLabel = "REV",
+      description = "Hugging Face branch, tag or commit when the URL names none (default: main)")
+  String revision;
+
+  @Option(names = "--hf-cache", description = "write into the Hugging Face cache (HF_HUB_CACHE, else $HF_HOME/hub) "
+      + "so transformers/diffusers find the files offline")
+  boolean hfCache;
+
+  @Option(names = "--hf-cache-dir", paramLabel = "DIR", description = "write into this Hugging Face hub cache folder")
+  Path hfCacheDir;
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -107,6 +129,7 @@ public final class Main implements Callable<Integer> {
         if (sha256 != null) {
           request = request.sha256(sha256);
         }
+        request = withHuggingFaceOptions(request);
         try {
           DownloadResult result = downloads.download(request);
           if (progress != null) {
@@ -133,6 +156,25 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     return status;
+  }
+
+  private DownloadRequest withHuggingFaceOptions(DownloadRequest request) {
+    if (!include.isEmpty()) {
+      request = request.option(HuggingFaceResolver.OPTION_INCLUDE, String.join(",", include));
+    }
+    if (!exclude.isEmpty()) {
+      request = request.option(HuggingFaceResolver.OPTION_EXCLUDE, String.join(",", exclude));
+    }
+    if (revision != null) {
+      request = request.option(HuggingFaceResolver.OPTION_REVISION, revision);
+    }
+    if (hfCache) {
+      request = request.option(HuggingFaceResolver.OPTION_CACHE, "true");
+    }
+    if (hfCacheDir != null) {
+      request = request.option(HuggingFaceResolver.OPTION_CACHE_DIR, hfCacheDir.toAbsolutePath().toString());
+    }
+    return request;
   }
 
   /** Prints the library version. */

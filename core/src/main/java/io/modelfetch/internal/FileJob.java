@@ -175,8 +175,8 @@ final class FileJob {
       task.notice("could not delete " + ControlFile.pathFor(part) + ": " + e.getMessage());
     }
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
-    resolver.afterDownload(file, target, task.control());
-    return finished(new DownloadedFile(target, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
+    Path shown = resolver.afterDownload(file, target, task.control());
+    return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
         file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
   }
 
@@ -250,9 +250,9 @@ final class FileJob {
       }
       done.set(size);
       List<Path> sidecars = task.engine().sidecars().write(target, file, task);
-      resolver.afterDownload(file, target, task.control());
+      Path shown = resolver.afterDownload(file, target, task.control());
       String url = Secret.redact((probe == null ? file.url() : probe.finalUrl()).toString());
-      return Optional.of(finished(new DownloadedFile(target, size, sha256, Status.ALREADY_PRESENT, file.metadata(),
+      return Optional.of(finished(new DownloadedFile(shown, size, sha256, Status.ALREADY_PRESENT, file.metadata(),
           sidecars, url)));
     } catch (IOException e) {
       throw new DownloadException(Kind.LOCAL_IO, "cannot read " + target + ": " + e.getMessage(), e);

@@ -85,7 +85,7 @@ public final class HttpErrors {
       return "connection refused or unreachable";
     }
     if (e instanceof SocketTimeoutException) {
-      return "timed out";
+      return "timed out" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }
     if (e instanceof EOFException) {
       return "connection closed early (" + Secret.redact(e.getMessage()) + ")";

@@ -49,8 +49,11 @@ public interface SourceResolver {
   /**
    * Called after a file is verified and at {@code path}, before the download completes; for
    * layouts that need more than the file (a cache's symlinks and refs). Also called when the
-   * file was already present. The default does nothing.
+   * file was already present. Returns the path to report to the user, which may differ from
+   * where the bytes are (a cache's snapshot link rather than its blob). The default does nothing
+   * and returns {@code path}.
    */
-  default void afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
+  default Path afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
+    return path;
   }
 }

@@ -12,6 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
@@ -36,6 +41,13 @@ public final class DataClient implements AutoCloseable {
   private final Duration idleTimeout;
   private final String userAgent;
   private final ConnectionPool pool = new ConnectionPool();
+  /** Connections with a request in flight, watched for silence longer than the idle timeout. */
+  private final Set<HttpConnection> busy = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "modelfetch-read-timeout");
+    t.setDaemon(true);
+    return t;
+  });
 
   public DataClient(Supplier<SSLSocketFactory> tls, ProxySelector proxySelector, Duration connectTimeout,
       Duration idleTimeout, String userAgent) {
@@ -44,6 +56,20 @@ public final class DataClient implements AutoCloseable {
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
     this.userAgent = userAgent;
+    long period = Math.max(50, Math.min(1000, idleTimeout.toMillis() / 4));
+    watchdog.scheduleAtFixedRate(this::timeOutSilentConnections, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void timeOutSilentConnections() {
+    long limit = idleTimeout.toNanos();
+    for (HttpConnection c : busy) {
+      if (c.isClosed()) {
+        busy.remove(c);
+      } else if (c.idleNanos() > limit) {
+        busy.remove(c);
+        c.timeOut();
+      }
+    }
   }
 
   /**
@@ -136,10 +162,26 @@ public final class DataClient implements AutoCloseable {
   }
 
   private Response exchange(HttpConnection connection, URI uri, byte[] request) throws IOException {
-    connection.write(request);
     connection.markRequestSent();
-    ResponseHead head = connection.readHead();
-    return new Response(connection, pool, head, uri, false);
+    busy.add(connection);
+    try {
+      connection.write(request);
+      ResponseHead head = connection.readHead();
+      return new Response(connection, this::release, head, uri, false);
+    } catch (IOException | RuntimeException e) {
+      busy.remove(connection);
+      throw e;
+    }
+  }
+
+  /** A response is done with its connection: pooled for reuse, or closed. */
+  private void release(HttpConnection connection, boolean reusable) {
+    busy.remove(connection);
+    if (reusable) {
+      pool.release(connection);
+    } else {
+      connection.close();
+    }
   }
 
   private Proxy proxyFor(URI uri) {
@@ -179,6 +221,7 @@ public final class DataClient implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.shutdownNow();
     pool.close();
   }
 }

@@ -36,7 +36,6 @@ final class RangeWorker implements Runnable {
   private final boolean own;
   private volatile Response current;
   private volatile Segment working;
-  private volatile boolean stalled;
   private volatile boolean aborted;
   private ByteBuffer direct;
   private ByteBuffer heap;
@@ -93,7 +92,6 @@ final class RangeWorker implements Runnable {
       Duration wait;
       String reason;
       Response response = null;
-      stalled = false;
       try {
         response = request(url, pos, end);
         current = response;
@@ -150,8 +148,7 @@ final class RangeWorker implements Runnable {
           throw HttpErrors.forIo(cause, url, attempt);
         }
         wait = Backoff.exponential(attempt + 1);
-        reason = (stalled ? "no data for " + transfer.idleTimeout().toSeconds() + " s" : HttpErrors.describe(cause))
-            + " from " + url.getHost() + " at byte " + pos;
+        reason = HttpErrors.describe(cause) + " from " + url.getHost() + " at byte " + pos;
       } finally {
         current = null;
         if (response != null) {
@@ -251,15 +248,6 @@ final class RangeWorker implements Runnable {
   /** A URL on another host than the one the resolver gave is a redirect target, typically a presigned CDN URL. */
   private boolean isSigned(URI url) {
     return !url.getHost().equalsIgnoreCase(transfer.refreshUrl().getHost());
-  }
-
-  /** Closes the connection if no byte arrived for {@code limitNanos}; the fetch then retries from its last byte. */
-  void abortIfStalled(long limitNanos) {
-    Response r = current;
-    if (r != null && r.idleNanos() > limitNanos) {
-      stalled = true;
-      r.abort();
-    }
   }
 
   void abort() {
