@@ -66,6 +66,23 @@ class ConcurrentDownloadsTest extends FaultTest {
     assertThat(namesIn(dir)).containsExactly("model.safetensors");
   }
 
+  @Test
+  void cancellingAWaitingDownloadLeavesTheRunningOneAlone() throws Exception {
+    byte[] data = TestData.bytes(4 * MIB, 53);
+    origin.file(PATH, data).etag("\"v1\"").throttle(MIB);
+    RecordingListener secondEvents = new RecordingListener();
+    try (Downloads first = builder().build(); Downloads second = builder().listener(secondEvents).build()) {
+      DownloadHandle a = first.submit(request(data));
+      waitUntil(() -> a.progress().bytesDone() > 0, 10_000);
+      DownloadHandle b = second.submit(request(data));
+      waitUntil(() -> !secondEvents.notices().isEmpty(), 10_000);
+      b.cancel();
+      assertThat(b.result()).failsWithin(5, TimeUnit.SECONDS);
+      DownloadResult ra = a.result().get(30, TimeUnit.SECONDS);
+      assertSameContent(ra.path(), data);
+    }
+  }
+
   private DownloadRequest request(byte[] data) {
     return DownloadRequest.of(origin.url(PATH)).into(dir).connections(4).sha256(TestData.sha256(data));
   }

@@ -1,7 +1,10 @@
 package io.modelfetch.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.Downloads;
@@ -53,6 +56,20 @@ class ConnectionResetTest extends FaultTest {
       assertThat(laterStarts).as("retries of the segment at %d", first[0])
           .contains(first[0] + cut).doesNotContain(first[0]);
     }
+  }
+
+  @Test
+  void aConnectionThatKeepsDroppingBeforeAnyDataFailsAfterTheLastAttempt() throws Exception {
+    origin.file(PATH, TestData.bytes(2 * MIB, 64)).etag("\"v1\"").disconnectAfter(0, 100);
+    try (Downloads downloads = builder().retries(1).build()) {
+      assertThatThrownBy(() -> downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir).connections(1)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.NETWORK);
+            assertThat(e.getMessage()).contains("2 attempts").contains("closed").contains("run the same");
+          });
+    }
+    assertThat(rangesAfter(PATH, 0)).hasSize(2);
+    assertThat(dir.resolve("model.safetensors")).doesNotExist();
   }
 
   @Test

@@ -13,8 +13,10 @@ import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.Resource;
 import io.modelfetch.testing.TestData;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +97,32 @@ class ExpiredSignedUrlTest extends FaultTest {
       assertSameContent(r.path(), after);
     }
     assertThat(events.restarts()).isNotEmpty();
+  }
+
+  @Test
+  void aResumeResolvesTheLinkAgainAndKeepsWhatTheOldLinkFetched() throws Exception {
+    byte[] data = TestData.bytes(8 * MIB, 105);
+    serveSigned(data).throttle(MIB);
+    Path part = dir.resolve("model.bin.part");
+    try (Downloads first = builder().build()) {
+      var h = first.submit(DownloadRequest.of(origin.url(API)).into(dir).connections(4));
+      waitUntil(() -> stateCovers(part) >= 2 * MIB, 20_000);
+      h.cancel();
+      h.result().handle((r, e) -> null).get(10, TimeUnit.SECONDS);
+    }
+    long kept = stateCovers(part);
+    int before = origin.requests().size();
+    origin.file(CDN, data).etag("\"v1\"");
+    RecordingListener events = new RecordingListener();
+    try (Downloads second = builder().listener(events).build()) {
+      DownloadResult r = second.download(DownloadRequest.of(origin.url(API)).into(dir)
+          .sha256(TestData.sha256(data)));
+      assertSameContent(r.path(), data);
+    }
+    assertThat(events.resumedBytes()).containsExactly(kept);
+    assertThat(origin.requests().stream().skip(before).filter(q -> q.path().equals(CDN)))
+        .as("the second run uses a freshly signed link").isNotEmpty()
+        .allSatisfy(q -> assertThat(q.target()).endsWith("sig2"));
   }
 
   private static int indexOfFirstRanged(List<RecordedRequest> requests) {

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -117,7 +119,7 @@ class ResumeAfterRestartTest extends FaultTest {
 
     List<String> ops = fs.operations();
     String stateWrite = "move model.safetensors.part.state.tmp -> model.safetensors.part.state";
-    List<Integer> writes = new java.util.ArrayList<>();
+    List<Integer> writes = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (ops.get(i).equals(stateWrite)) {
         writes.add(i);
@@ -131,6 +133,25 @@ class ResumeAfterRestartTest extends FaultTest {
     int last = writes.get(writes.size() - 1);
     assertThat(ops.subList(last + 1, ops.size())).as("after the last checkpoint")
         .containsSubsequence("force model.safetensors.part", "move model.safetensors.part -> model.safetensors");
+  }
+
+  /** A crash after the last byte was recorded but before the rename: the next run only verifies and moves. */
+  @Test
+  void aPartCompletedBeforeTheCrashIsOnlyVerifiedAndMoved() throws Exception {
+    byte[] data = TestData.bytes(4 * MIB, 16);
+    origin.file(PATH, data).etag("\"v1\"");
+    Path part = dir.resolve("model.safetensors.part");
+    Files.write(part, data);
+    new ControlFile(origin.url(PATH), "\"v1\"", data.length, List.of(new long[] {0, data.length}))
+        .write(ControlFile.pathFor(part));
+    try (Downloads downloads = builder().build()) {
+      DownloadResult r = downloads.download(request(data).sha256(TestData.sha256(data)));
+      assertThat(r.file().status()).isEqualTo(Status.RESUMED);
+      assertSameContent(r.path(), data);
+    }
+    assertThat(rangesAfter(PATH, 0)).as("ranged requests").isEmpty();
+    assertThat(origin.bodyBytesServed()).as("the probe's byte").isEqualTo(1);
+    assertThat(namesIn(dir)).containsExactly("model.safetensors");
   }
 
   @Test
@@ -203,7 +224,7 @@ class ResumeAfterRestartTest extends FaultTest {
     origin.file(PATH, data).etag("\"v1\"");
     Path part = dir.resolve("model.safetensors.part");
     byte[] wrong = new byte[2 * MIB];
-    java.util.Arrays.fill(wrong, (byte) 0x5a);
+    Arrays.fill(wrong, (byte) 0x5a);
     Files.write(part, wrong);
     writer.write(ControlFile.pathFor(part));
     RecordingListener events = new RecordingListener();

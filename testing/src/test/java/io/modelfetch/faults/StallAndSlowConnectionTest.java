@@ -12,6 +12,7 @@ import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +64,7 @@ class StallAndSlowConnectionTest extends FaultTest {
     List<RecordedRequest> requests = origin.requests(PATH);
     int slowConnection = requests.get(0).connection();
     long[] slowRange = requests.stream().filter(q -> q.connection() == slowConnection)
-        .map(RecordedRequest::range).flatMap(java.util.Optional::stream).filter(q -> q[1] > 0)
+        .map(RecordedRequest::range).flatMap(Optional::stream).filter(q -> q[1] > 0)
         .findFirst().orElseThrow();
     assertThat(requests).as("another connection raced the slow one's range")
         .anySatisfy(q -> {
