@@ -73,6 +73,20 @@ class ConnectionResetTest extends FaultTest {
   }
 
   @Test
+  void withoutRangesACutStreamStartsOverAndSaysSo() throws Exception {
+    byte[] data = TestData.bytes(4 * MIB, 65);
+    origin.file(PATH, data).ignoreRanges().disconnectAfter(MIB, 1);
+    RecordingListener events = new RecordingListener();
+    try (Downloads downloads = builder().listener(events).build()) {
+      DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH)).into(dir)
+          .sha256(TestData.sha256(data)));
+      assertSameContent(r.path(), data);
+    }
+    assertThat(events.restarts()).singleElement().asString().contains("cannot resume");
+    assertThat(namesIn(dir)).containsExactly("model.safetensors");
+  }
+
+  @Test
   void theRetryCountStartsOverWheneverBytesArrive() throws Exception {
     byte[] data = TestData.bytes(4 * MIB, 63);
     origin.file(PATH, data).etag("\"v1\"").disconnectAfter(512 * 1024, 3);
