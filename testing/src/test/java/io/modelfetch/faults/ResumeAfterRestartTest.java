@@ -21,6 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A download interrupted by a cancel or a crash, continued by a new {@link Downloads} (as a new
@@ -154,14 +156,20 @@ class ResumeAfterRestartTest extends FaultTest {
     assertThat(namesIn(dir)).containsExactly("model.safetensors");
   }
 
-  @Test
-  void aReSignedLinkToTheSameFileStillResumes() throws Exception {
+  /** Presigned links (S3 and its clones, GCS, CloudFront as Hugging Face's CDN uses) change every time they are signed. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=K%%2F20240101%%2Fauto%%2Fs3%%2Faws4_request"
+          + "&X-Amz-Date=2024010%dT000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=%d",
+      "X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Date=2024010%dT000000Z&X-Goog-Expires=600&X-Goog-Signature=%d",
+      "Expires=170000000%d&Signature=%d&Key-Pair-Id=K2JCJMDEHXQW5F"})
+  void aReSignedLinkToTheSameFileStillResumes(String signedQuery) throws Exception {
     byte[] data = TestData.bytes(8 * MIB, 13);
     origin.file(PATH, data).etag("\"v1\"").throttle(MIB);
     Path part = dir.resolve("model.safetensors.part");
     try (Downloads first = builder().build()) {
-      DownloadHandle h = first.submit(DownloadRequest.of(origin.url(PATH + "?X-Amz-Signature=first")).into(dir)
-          .connections(2));
+      DownloadHandle h = first.submit(DownloadRequest.of(origin.url(PATH + "?" + String.format(signedQuery, 1, 111)))
+          .into(dir).connections(2));
       waitUntil(() -> stateCovers(part) >= MIB, 20_000);
       h.cancel();
       h.result().handle((r, e) -> null).get(10, TimeUnit.SECONDS);
@@ -170,11 +178,29 @@ class ResumeAfterRestartTest extends FaultTest {
     origin.file(PATH, data).etag("\"v1\"");
     RecordingListener events = new RecordingListener();
     try (Downloads second = builder().listener(events).build()) {
-      DownloadResult r = second.download(DownloadRequest.of(origin.url(PATH + "?X-Amz-Signature=second")).into(dir));
+      DownloadResult r = second.download(DownloadRequest.of(origin.url(PATH + "?" + String.format(signedQuery, 2, 222)))
+          .into(dir));
       assertSameContent(r.path(), data);
     }
-    assertThat(events.resumedBytes()).containsExactly(keptBytes);
     assertThat(events.restarts()).isEmpty();
+    assertThat(events.resumedBytes()).containsExactly(keptBytes);
+  }
+
+  @Test
+  void aLinkToAnotherObjectDoesNotResumeThePart() throws Exception {
+    byte[] data = TestData.bytes(4 * MIB, 17);
+    origin.file(PATH, data).etag("\"v1\"");
+    Path part = dir.resolve("model.safetensors.part");
+    Files.write(part, new byte[2 * MIB]);
+    new ControlFile(origin.url(PATH + "?id=other"), "\"v1\"", data.length, List.of(new long[] {0, 2 * MIB}))
+        .write(ControlFile.pathFor(part));
+    RecordingListener events = new RecordingListener();
+    try (Downloads downloads = builder().listener(events).build()) {
+      DownloadResult r = downloads.download(DownloadRequest.of(origin.url(PATH + "?id=this")).toFile(
+          dir.resolve("model.safetensors")));
+      assertSameContent(r.path(), data);
+    }
+    assertThat(events.restarts()).singleElement().asString().contains("another source");
   }
 
   @Test
