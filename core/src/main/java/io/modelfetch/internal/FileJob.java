@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +45,7 @@ final class FileJob {
   private final SourceResolver resolver;
   private final EngineConfig config;
   private final AtomicLong done = new AtomicLong();
+  private final AtomicBoolean announced = new AtomicBoolean();
   private volatile long size;
   private volatile boolean finished;
 
@@ -393,7 +395,14 @@ final class FileJob {
     done.addAndGet(bytes);
   }
 
-  void setDone(long bytes) {
-    done.set(bytes);
+  /**
+   * A transfer of this file begins. Only the first one is announced: after a restart the listener
+   * has already heard onFileStarted and then onRestarted, as the documented order says.
+   */
+  void started(Path target, long resumedBytes) {
+    done.set(resumedBytes);
+    if (announced.compareAndSet(false, true)) {
+      task.events().fileStarted(target, resumedBytes);
+    }
   }
 }

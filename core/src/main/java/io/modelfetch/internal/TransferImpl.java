@@ -166,8 +166,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
       return;
     }
     started = true;
-    job.setDone(resumedBytes);
-    task.events().fileStarted(part.resolveSibling(stripPart(part.getFileName().toString())), resumedBytes);
+    job.started(part.resolveSibling(stripPart(part.getFileName().toString())), resumedBytes);
   }
 
   @Override
