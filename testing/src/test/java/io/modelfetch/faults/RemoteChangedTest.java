@@ -80,6 +80,8 @@ class RemoteChangedTest extends FaultTest {
       assertSameContent(r.path(), after);
     }
     assertThat(events.restarts()).singleElement().asString().contains("200");
+    assertThat(events.eventsWithoutProgress()).as("the documented order: one onFileStarted, restarts after it")
+        .containsExactly("resolved", "started", "fileStarted", "restarted", "verifying", "fileCompleted", "completed");
     List<RecordedRequest> ranged = origin.requests(PATH);
     assertThat(ranged).anySatisfy(r -> {
       assertThat(r.range()).hasValueSatisfying(range -> assertThat(range[0]).isEqualTo(MIB));
@@ -98,6 +100,8 @@ class RemoteChangedTest extends FaultTest {
       assertSameContent(r.path(), data);
     }
     assertThat(events.restarts()).singleElement().asString().contains("200");
+    assertThat(events.eventsWithoutProgress())
+        .containsExactly("resolved", "started", "fileStarted", "restarted", "verifying", "fileCompleted", "completed");
     List<RecordedRequest> requests = origin.requests(PATH);
     assertThat(requests.get(requests.size() - 1).header("range")).as("the last request, one stream").isEmpty();
     assertThat(namesIn(dir)).containsExactly("model.safetensors");
