@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Parameters;
         "6 rate limited / quota, 7 checksum mismatch, 8 insufficient space, 9 file exists, 10 network,",
         "11 unexpected response, 12 unsupported source, 130 cancelled."})
 public final class Main implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "URL", description = "URLs or source URNs to download")
+  // 0..* rather than 1..*: picocli checks a parent's required parameters even when a subcommand runs
+  @Parameters(arity = "0..*", paramLabel = "URL", description = "URLs or source URNs to download")
   List<String> urls = new ArrayList<>();
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "target folder (default: current folder)")
@@ -57,6 +59,14 @@ public final class Main implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
   boolean quiet;
 
+  @Option(names = "--warm-up", hidden = true, description = "download from a loopback server and exit (used by the launcher)")
+  boolean warmUp;
+
+  @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE",
+      description = "a source option, e.g. civitai.fileId=123, civitai.format=SafeTensor, civitai.a1111Json=true; "
+          + "repeatable")
+  Map<String, String> options = new java.util.LinkedHashMap<>();
+
   @Option(names = "--include", paramLabel = "GLOB",
       description = "Hugging Face repository: only files matching GLOB ('*' also matches '/'); repeatable")
   List<String> include = new ArrayList<>();
@@ -81,7 +91,13 @@ public final class Main implements Callable<Integer> {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cmd = new CommandLine(new Main(out, err));
+    return run(args, out, err, null);
+  }
+
+  /** Runs with {@code environment} as the library's environment instead of the process's (for tests). */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+    CommandLine cmd = new CommandLine(new Main(out, err, environment));
+    cmd.addSubcommand("identify", new IdentifyCommand(out, err, environment));
     cmd.setOut(new java.io.PrintWriter(out, true));
     cmd.setErr(new java.io.PrintWriter(err, true));
     return cmd.execute(args);
@@ -89,19 +105,31 @@ public final class Main implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Map<String, String> environment;
 
-  Main(PrintStream out, PrintStream err) {
+  Main(PrintStream out, PrintStream err, Map<String, String> environment) {
     this.out = out;
     this.err = err;
+    this.environment = environment;
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (warmUp) {
+      return WarmUp.run();
+    }
+    if (urls.isEmpty()) {
+      err.println("modelfetch: missing URL; see modelfetch --help");
+      return 2;
+    }
     if (sha256 != null && urls.size() > 1) {
       err.println("modelfetch: --sha256 applies to one URL; give one URL per command when checking hashes");
       return 2;
     }
     Downloads.Builder builder = Downloads.builder().sidecars(!noSidecars);
+    if (environment != null) {
+      builder.environment(environment);
+    }
     if (connections != null) {
       builder.connectionsPerFile(connections).maxConnections(Math.max(connections, 16));
     }
@@ -115,7 +143,7 @@ public final class Main implements Callable<Integer> {
       }
       builder.trustCertificates(caFile);
     }
-    ProgressLine progress = quiet ? null : new ProgressLine(err);
+    ProgressLine progress = quiet ? null : new ProgressLine(err, System.console() != null);
     if (progress != null) {
       builder.listener(progress);
     }
@@ -130,6 +158,9 @@ public final class Main implements Callable<Integer> {
           request = request.sha256(sha256);
         }
         request = withHuggingFaceOptions(request);
+        for (Map.Entry<String, String> o : options.entrySet()) {
+          request = request.option(o.getKey(), o.getValue());
+        }
         try {
           DownloadResult result = downloads.download(request);
           if (progress != null) {

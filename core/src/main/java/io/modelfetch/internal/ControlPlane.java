@@ -94,6 +94,7 @@ final class ControlPlane implements ResolverContext, BackendContext {
           return response;
         }
         reason = "HTTP " + response.statusCode() + " from " + request.uri().getHost();
+        discard(response.body());
       } catch (IOException e) {
         if (attempt >= attempts) {
           throw HttpErrors.forIo(e, request.uri(), attempt);
@@ -106,6 +107,17 @@ final class ControlPlane implements ResolverContext, BackendContext {
       }
       task.events().retrying(new RetryInfo(reason, attempt + 1, wait));
       task.sleep(wait);
+    }
+  }
+
+  /** Closes a streamed body of a response that is retried, so its connection is not held. */
+  private static void discard(Object body) {
+    if (body instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) body).close();
+      } catch (Exception ignored) {
+        // the response is dropped either way
+      }
     }
   }
 

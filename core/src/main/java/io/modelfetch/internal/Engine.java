@@ -117,9 +117,11 @@ public final class Engine implements AutoCloseable {
     String name = request.backend().orElse(config.defaultBackend());
     ControlPlane context = task.control();
     if (name.equals("auto")) {
+      // highest priority first, and stop at the first available: an availability check may start a process
       return backends.values().stream()
+          .sorted(Comparator.comparingInt(DownloadBackend::priority).reversed())
           .filter(b -> available(b, context))
-          .max(Comparator.comparingInt(DownloadBackend::priority))
+          .findFirst()
           .orElse(backends.get(JdkBackend.NAME));
     }
     DownloadBackend chosen = backends.get(name);

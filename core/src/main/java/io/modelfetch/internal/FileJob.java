@@ -7,9 +7,9 @@ import io.modelfetch.DownloadedFile;
 import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.file.Checksums;
-import io.modelfetch.internal.file.ControlFile;
 import io.modelfetch.internal.file.FileNames;
 import io.modelfetch.internal.file.TargetLock;
+import io.modelfetch.internal.jdk.JdkBackend;
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceResolver;
@@ -139,8 +139,10 @@ final class FileJob {
     DownloadBackend backend = task.engine().backendFor(task.request(), task);
     checkFreeSpace(target, part);
     TransferResult result = null;
+    boolean builtIn = backend.name().equals(JdkBackend.NAME);
     for (int restarts = 0; result == null; restarts++) {
-      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file);
+      int extra = builtIn ? 0 : extraConnections();
+      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file, builtIn ? -1 : 1 + extra);
       acquireConnection();
       try {
         result = backend.transfer(transfer, task.control());
@@ -164,25 +166,36 @@ final class FileJob {
         throw e;
       } finally {
         transfer.close();
-        task.budget().release();
+        for (int i = 0; i <= extra; i++) {
+          task.budget().release();
+        }
       }
     }
     task.events().verifying(target);
     String sha256 = verify(part, result);
     forceToDisk(part);
     move(part, target);
-    try {
-      ControlFile.delete(ControlFile.pathFor(part));
-    } catch (IOException e) {
-      task.notice("could not delete " + ControlFile.pathFor(part) + ": " + e.getMessage());
-    }
+    deleteResumeState(part);
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
     Path shown = resolver.afterDownload(file, target, task.control());
     return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
         file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
   }
 
-  /** The file's first connection, from the download's budget; extra ones are the backend's to take. */
+  /**
+   * Extra connections for a backend that cannot take them from the budget as it goes (aria2 opens
+   * what it is told at once): as many as are free now, up to the per-file limit.
+   */
+  private int extraConnections() {
+    int wanted = task.request().connections().orElse(config.connectionsPerFile()) - 1;
+    int got = 0;
+    while (got < wanted && task.budget().tryAcquire()) {
+      got++;
+    }
+    return got;
+  }
+
+  /** The file's first connection, from the download's budget; the built-in backend takes extra ones as it goes. */
   private void acquireConnection() throws DownloadException {
     try {
       task.budget().acquire();
@@ -385,10 +398,33 @@ final class FileJob {
   void discardPartial(Path part) {
     try {
       Files.deleteIfExists(part);
-      ControlFile.delete(ControlFile.pathFor(part));
     } catch (IOException e) {
       task.notice("could not delete " + part + ": " + e.getMessage());
     }
+    deleteResumeState(part);
+  }
+
+  /**
+   * Deletes every backend's resume files beside the partial file ({@code NAME.part.state},
+   * {@code NAME.part.aria2}, ...), whichever backend wrote them; the lock file is the lock's to delete.
+   */
+  private void deleteResumeState(Path part) {
+    String prefix = part.getFileName() + ".";
+    try (var siblings = Files.list(part.getParent())) {
+      for (Path p : (Iterable<Path>) siblings::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(prefix) && !p.equals(TargetLock.pathFor(targetOf(part)))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      task.notice("could not delete the resume state beside " + part + ": " + e.getMessage());
+    }
+  }
+
+  private static Path targetOf(Path part) {
+    String name = part.getFileName().toString();
+    return part.resolveSibling(name.substring(0, name.length() - ".part".length()));
   }
 
   void addDone(long bytes) {

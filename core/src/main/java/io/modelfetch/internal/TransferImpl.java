@@ -22,11 +22,18 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   private final ScopedHeaders credentials;
   private final RemoteFile file;
   private final List<Cancellation.Registration> registrations = new ArrayList<>();
+  private final int granted;
   private volatile Probe probe;
   private volatile boolean started;
   private final AtomicInteger reportedConnections = new AtomicInteger();
 
-  TransferImpl(FileJob job, DownloadTask task, Probe probe, Path part, ScopedHeaders credentials, RemoteFile file) {
+  /**
+   * @param granted connections already taken from the budget for this file, or -1 when the backend
+   *     takes them from the budget itself as it goes (the built-in one)
+   */
+  TransferImpl(FileJob job, DownloadTask task, Probe probe, Path part, ScopedHeaders credentials, RemoteFile file,
+      int granted) {
+    this.granted = granted;
     this.job = job;
     this.task = task;
     this.probe = probe;
@@ -77,7 +84,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
 
   @Override
   public int connections() {
-    return task.request().connections().orElse(task.engine().config().connectionsPerFile());
+    return granted > 0 ? granted : task.request().connections().orElse(task.engine().config().connectionsPerFile());
   }
 
   @Override

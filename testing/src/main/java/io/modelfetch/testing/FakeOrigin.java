@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTP/1.1 server on loopback that serves files the way CDNs and model hubs do (ranges,
@@ -47,6 +48,7 @@ public final class FakeOrigin implements AutoCloseable {
   private static final int MAX_HEAD = 64 * 1024;
 
   private final ServerSocket server;
+  private final String scheme;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-origin");
     t.setDaemon(true);
@@ -79,8 +81,9 @@ public final class FakeOrigin implements AutoCloseable {
     }
   }
 
-  private FakeOrigin(ServerSocket server) {
+  private FakeOrigin(ServerSocket server, String scheme) {
     this.server = server;
+    this.scheme = scheme;
     threads.execute(this::acceptLoop);
   }
 
@@ -88,21 +91,28 @@ public final class FakeOrigin implements AutoCloseable {
   public static FakeOrigin start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-    return new FakeOrigin(s);
+    return new FakeOrigin(s, "http");
+  }
+
+  /** Starts an https origin on 127.0.0.1 whose certificate comes from {@code tls} (see {@link TestCertificates}). */
+  public static FakeOrigin startTls(SSLContext tls) throws IOException {
+    ServerSocket s = tls.getServerSocketFactory().createServerSocket();
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    return new FakeOrigin(s, "https");
   }
 
   public int port() {
     return server.getLocalPort();
   }
 
-  /** {@code http://127.0.0.1:PORT/path}. */
+  /** {@code http://127.0.0.1:PORT/path} ({@code https://localhost:PORT/path} for a TLS origin, matching its certificate). */
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return scheme.equals("https") ? "https://localhost:" + port() + path : "http://127.0.0.1:" + port() + path;
   }
 
   /** The same server under another host name ({@code localhost}): a different host as far as credentials go. */
   public String urlOnOtherHost(String path) {
-    return "http://localhost:" + port() + path;
+    return scheme + "://localhost:" + port() + path;
   }
 
   public URI uri(String path) {

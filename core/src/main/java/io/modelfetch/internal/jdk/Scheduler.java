@@ -26,6 +26,8 @@ final class Scheduler {
   private final List<Segment> active = new ArrayList<>();
   /** Completed ranges as [start, end) pairs, kept sorted and merged. */
   private final List<long[]> completed = new ArrayList<>();
+  /** The fastest any connection has been, in bytes/s: the yardstick for "far slower". */
+  private long bestSpeed;
 
   Scheduler(long size, List<long[]> alreadyCompleted, int connections) {
     this.size = size;
@@ -58,6 +60,7 @@ final class Scheduler {
 
   /** What a connection should fetch next, or null when there is nothing it can usefully do. */
   synchronized Assignment next(long workerSpeed) {
+    bestSpeed = Math.max(bestSpeed, workerSpeed);
     Segment s = pending.pollFirst();
     if (s != null) {
       s.writers++;
@@ -94,6 +97,17 @@ final class Scheduler {
   }
 
   private Assignment hedge(long workerSpeed) {
+    Segment best = hedgeCandidate(workerSpeed);
+    if (best == null) {
+      return null;
+    }
+    best.hedged = true;
+    best.writers++;
+    return new Assignment(best, best.frontier(), true);
+  }
+
+  /** The segment whose connection would take longest to finish and is far slower than {@code speed}, if any. */
+  private Segment hedgeCandidate(long speedToBeat) {
     Segment best = null;
     long bestEta = 0;
     for (Segment s : active) {
@@ -105,18 +119,21 @@ final class Scheduler {
         continue;
       }
       long eta = s.remaining() * 1_000_000_000L / Math.max(1, speed);
-      boolean farSlower = workerSpeed <= 0 || speed * 2 < workerSpeed;
+      boolean farSlower = speedToBeat <= 0 || speed * 2 < speedToBeat;
       if (eta > HEDGE_AFTER_NANOS && farSlower && eta > bestEta) {
         best = s;
         bestEta = eta;
       }
     }
-    if (best == null) {
-      return null;
-    }
-    best.hedged = true;
-    best.writers++;
-    return new Assignment(best, best.frontier(), true);
+    return best;
+  }
+
+  /**
+   * Whether a new connection would have something to do: a range large enough to split, or one
+   * so slow that racing it is worth a connection.
+   */
+  synchronized boolean needsAnotherConnection() {
+    return hasSplittableWorkLocked() || hedgeCandidate(bestSpeed) != null;
   }
 
   /** A writer stops working on a segment (finished, or gave up on a hedge). */
@@ -134,8 +151,12 @@ final class Scheduler {
     notifyAll();
   }
 
-  /** Whether an extra connection would have something to do now. */
+  /** Whether a range is waiting or large enough to split. */
   synchronized boolean hasSplittableWork() {
+    return hasSplittableWorkLocked();
+  }
+
+  private boolean hasSplittableWorkLocked() {
     if (!pending.isEmpty()) {
       return true;
     }

@@ -164,7 +164,7 @@ final class SegmentedTransfer {
       }
       long now = System.nanoTime();
       if (failure.get() == null && !transfer.isCancelled() && workers.size() < connections
-          && scheduler.hasSplittableWork() && transfer.budget().tryAcquire()) {
+          && scheduler.needsAnotherConnection() && transfer.budget().tryAcquire()) {
         startWorker(false);
       }
       long covered = scheduler.covered();
