@@ -44,7 +44,7 @@ class ResumeAfterRestartTest extends FaultTest {
     origin.file(PATH, data).etag("\"v1\"").throttle(MIB);
     Path part = dir.resolve("model.safetensors.part");
     try (Downloads first = builder().build()) {
-      DownloadHandle h = first.submit(request(data).connections(4));
+      DownloadHandle h = first.submit(request().connections(4));
       waitUntil(() -> stateCovers(part) >= 3 * MIB, 20_000);
       h.cancel();
       assertThatThrownBy(() -> h.result().get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(DownloadException.class);
@@ -57,7 +57,7 @@ class ResumeAfterRestartTest extends FaultTest {
 
     RecordingListener events = new RecordingListener();
     try (Downloads second = builder().listener(events).build()) {
-      DownloadResult r = second.download(request(data).connections(4));
+      DownloadResult r = second.download(request().connections(4));
       assertThat(r.file().status()).isEqualTo(Status.RESUMED);
       assertSameContent(r.path(), data);
     }
@@ -82,7 +82,7 @@ class ResumeAfterRestartTest extends FaultTest {
     Path part = dir.resolve("model.safetensors.part");
     Path crashed = Files.createDirectory(dir.resolve("crashed"));
     try (Downloads first = builder().build()) {
-      DownloadHandle h = first.submit(request(data).connections(4));
+      DownloadHandle h = first.submit(request().connections(4));
       waitUntil(() -> stateCovers(part) >= 3 * MIB, 20_000);
       Files.copy(ControlFile.pathFor(part), crashed.resolve("state"));
       Files.copy(part, crashed.resolve("part"));
@@ -99,7 +99,7 @@ class ResumeAfterRestartTest extends FaultTest {
     origin.file(PATH, data).etag("\"v1\"").throttle(4 * MIB);
 
     try (Downloads second = builder().build()) {
-      DownloadResult r = second.download(request(data).connections(4).sha256(TestData.sha256(data)));
+      DownloadResult r = second.download(request().connections(4).sha256(TestData.sha256(data)));
       assertSameContent(r.path(), data);
       assertThat(r.file().sha256()).isEqualTo(TestData.sha256(data));
     }
@@ -147,7 +147,7 @@ class ResumeAfterRestartTest extends FaultTest {
     new ControlFile(origin.url(PATH), "\"v1\"", data.length, List.of(new long[] {0, data.length}))
         .write(ControlFile.pathFor(part));
     try (Downloads downloads = builder().build()) {
-      DownloadResult r = downloads.download(request(data).sha256(TestData.sha256(data)));
+      DownloadResult r = downloads.download(request().sha256(TestData.sha256(data)));
       assertThat(r.file().status()).isEqualTo(Status.RESUMED);
       assertSameContent(r.path(), data);
     }
@@ -267,7 +267,7 @@ class ResumeAfterRestartTest extends FaultTest {
     assertThat(namesIn(dir)).containsExactly("model.safetensors");
   }
 
-  private DownloadRequest request(byte[] data) {
+  private DownloadRequest request() {
     return DownloadRequest.of(origin.url(PATH)).into(dir);
   }
 }
