@@ -56,7 +56,10 @@ public final class Cancellation {
     return () -> { };
   }
 
-  /** Sleeps for {@code millis} (never less: a server's Retry-After is a floor) or until cancelled; false if cancelled. */
+  /**
+   * Sleeps for {@code millis}, never less (a server's Retry-After is a floor), or until cancelled;
+   * returns false if cancelled.
+   */
   public boolean sleep(long millis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (this) {
