@@ -65,7 +65,8 @@ class CrashResumeEndToEndTest {
     long deadline = System.currentTimeMillis() + 60_000;
     while (covered(part) <= WINDOW + 4L * MIB) {
       assertThat(first.isAlive()).as("the first run is still going; its output: %s", first.output()).isTrue();
-      assertThat(System.currentTimeMillis()).as("waiting for the resume state to cover the window").isLessThan(deadline);
+      assertThat(System.currentTimeMillis()).as("waiting for the resume state to cover the window")
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
     // a checkpoint was just written; kill shortly before the next one is due (one a second), the worst moment

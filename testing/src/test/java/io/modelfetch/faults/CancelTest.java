@@ -79,7 +79,7 @@ class CancelTest extends FaultTest {
     }
   }
 
-  /** Cancels, and returns the CANCELLED error the handle completes with, failing if it takes longer than a liveness bound. */
+  /** Cancels, and returns the CANCELLED error the handle completes with; fails past a liveness bound. */
   private static DownloadException cancelAndAwait(DownloadHandle h) {
     long start = System.nanoTime();
     assertThat(h.cancel()).isTrue();

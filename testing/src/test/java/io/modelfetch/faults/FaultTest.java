@@ -78,7 +78,8 @@ abstract class FaultTest {
   /** Compares by SHA-256, so a failure prints two hashes instead of megabytes of bytes. */
   static void assertSameContent(Path file, byte[] expected) throws Exception {
     assertThat(file).exists();
-    assertThat(TestData.sha256(Files.readAllBytes(file))).as("SHA-256 of %s", file).isEqualTo(TestData.sha256(expected));
+    assertThat(TestData.sha256(Files.readAllBytes(file))).as("SHA-256 of %s", file)
+        .isEqualTo(TestData.sha256(expected));
   }
 
   static List<String> namesIn(Path folder) throws Exception {

@@ -156,7 +156,7 @@ class ResumeAfterRestartTest extends FaultTest {
     assertThat(namesIn(dir)).containsExactly("model.safetensors");
   }
 
-  /** Presigned links (S3 and its clones, GCS, CloudFront as Hugging Face's CDN uses) change every time they are signed. */
+  /** Presigned links (S3 and its clones, GCS, CloudFront as Hugging Face's CDN uses) change with every signing. */
   @ParameterizedTest
   @ValueSource(strings = {
       "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=K%%2F20240101%%2Fauto%%2Fs3%%2Faws4_request"

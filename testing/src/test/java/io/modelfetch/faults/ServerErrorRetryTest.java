@@ -74,7 +74,8 @@ class ServerErrorRetryTest extends FaultTest {
     }
     assertThat(events.retries()).extracting(RetryInfo::delay).containsExactly(Duration.ofSeconds(2));
     List<RecordedRequest> requests = origin.requests(PATH);
-    assertThat(gap(requests.get(0), requests.get(1))).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(2).plus(SLACK));
+    assertThat(gap(requests.get(0), requests.get(1)))
+        .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(2).plus(SLACK));
   }
 
   @Test
