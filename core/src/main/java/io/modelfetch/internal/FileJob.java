@@ -15,6 +15,7 @@ import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceResolver;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ final class FileJob {
         }
         restarted(target, e.getMessage());
         discardPartial(part);
-        Probe fresh = Probe.run(task.engine().data(), file.refreshUrl(), credentials, config, task);
+        Probe fresh = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
         // the same validator and size as before: the file did not change, the server ignores ranges
         boolean rangesIgnored = e.wholeFileAnswer() && fresh.size() == probe.size()
             && Objects.equals(fresh.validator(), probe.validator());
@@ -180,6 +181,11 @@ final class FileJob {
     Path shown = resolver.afterDownload(file, target, task.control());
     return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
         file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
+  }
+
+  /** Where a fresh link starts: the resolver decides, since some need more than redirects to renew. */
+  URI refreshStart() throws DownloadException {
+    return resolver.refresh(file, task.control());
   }
 
   /**

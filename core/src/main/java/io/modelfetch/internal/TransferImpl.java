@@ -127,7 +127,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
 
   @Override
   public URI refresh() throws DownloadException {
-    Probe fresh = Probe.run(task.engine().data(), file.refreshUrl(), credentials, task.engine().config(), task);
+    Probe fresh = Probe.run(task.engine().data(), job.refreshStart(), credentials, task.engine().config(), task);
     if (fresh.size() != probe.size()) {
       throw new RemoteChangedException("after refreshing the link the file is " + fresh.size()
           + " bytes instead of " + probe.size());

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.Downloads;
+import io.modelfetch.spi.RemoteFile;
+import io.modelfetch.spi.ResolverContext;
+import io.modelfetch.spi.SourceRequest;
+import io.modelfetch.spi.SourceResolver;
 import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.TestData;
+import java.net.URI;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +63,43 @@ class TransferTest extends EngineTestBase {
       assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
     }
     assertThat(origin.requests("/norange.bin")).hasSize(2);
+  }
+
+  @Test
+  void anExpiredLinkIsRenewedWhereTheResolverSaysNotJustAtItsRefreshUrl() throws Exception {
+    byte[] data = TestData.bytes(3 << 20, 33);
+    origin.file("/cdn/model.bin", data).failRanges(1, 403);
+    origin.page("/confirm", 200, "text/html", "<html>a page the resolver must read first</html>");
+    AtomicInteger refreshes = new AtomicInteger();
+    SourceResolver resolver = new SourceResolver() {
+      @Override
+      public String name() {
+        return "renewing";
+      }
+
+      @Override
+      public boolean accepts(String source) {
+        return source.startsWith("stub:");
+      }
+
+      @Override
+      public List<RemoteFile> resolve(SourceRequest request, ResolverContext context) {
+        return List.of(RemoteFile.builder(URI.create(origin.urlOnOtherHost("/cdn/model.bin?sig=1")))
+            .refreshUrl(origin.uri("/confirm")).fileName("model.bin").build());
+      }
+
+      @Override
+      public URI refresh(RemoteFile file, ResolverContext context) {
+        refreshes.incrementAndGet();
+        return URI.create(origin.urlOnOtherHost("/cdn/model.bin?sig=2"));
+      }
+    };
+    try (Downloads d = builder().resolver(resolver).build()) {
+      DownloadResult r = d.download(DownloadRequest.of("stub:model").into(dir));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+    }
+    assertThat(refreshes).hasValue(1);
+    assertThat(origin.requests("/confirm")).isEmpty();
+    assertThat(origin.requests("/cdn/model.bin")).anySatisfy(q -> assertThat(q.target()).endsWith("sig=2"));
   }
 }
