@@ -18,7 +18,10 @@ public final class Backoff {
   private static final Pattern RATE_LIMIT_RESET = Pattern.compile("(?:^|[;,\\s])t=(\\d{1,6})(?:$|[;,\\s])");
   static final Duration BASE = Duration.ofSeconds(1);
   static final Duration MAX = Duration.ofSeconds(8);
-  /** The longest server-requested wait we honour; longer ones fail with a message saying when to retry. */
+  /**
+   * The longest server-requested wait we honour; longer ones fail at once with a message saying
+   * how long ({@link HttpErrors#forLongWait}).
+   */
   public static final Duration MAX_SERVER_WAIT = Duration.ofMinutes(5);
 
   private Backoff() {

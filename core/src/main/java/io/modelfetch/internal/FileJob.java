@@ -24,8 +24,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +46,7 @@ final class FileJob {
   private final SourceResolver resolver;
   private final EngineConfig config;
   private final AtomicLong done = new AtomicLong();
+  private final AtomicBoolean announced = new AtomicBoolean();
   private volatile long size;
   private volatile boolean finished;
 
@@ -151,8 +154,12 @@ final class FileJob {
         }
         restarted(target, e.getMessage());
         discardPartial(part);
-        probe = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
-        checkContentType(probe, target);
+        Probe fresh = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
+        checkContentType(fresh, target);
+        // the same validator and size as before: the file did not change, the server ignores ranges
+        boolean rangesIgnored = e.wholeFileAnswer() && fresh.size() == probe.size()
+            && Objects.equals(fresh.validator(), probe.validator());
+        probe = rangesIgnored ? fresh.withoutRanges() : fresh;
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
@@ -431,7 +438,14 @@ final class FileJob {
     done.addAndGet(bytes);
   }
 
-  void setDone(long bytes) {
-    done.set(bytes);
+  /**
+   * A transfer of this file begins. Only the first one is announced: after a restart the listener
+   * has already heard onFileStarted and then onRestarted, as the documented order says.
+   */
+  void started(Path target, long resumedBytes) {
+    done.set(resumedBytes);
+    if (announced.compareAndSet(false, true)) {
+      task.events().fileStarted(target, resumedBytes);
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -132,6 +133,12 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
       throw new RemoteChangedException("after refreshing the link the file is " + fresh.size()
           + " bytes instead of " + probe.size());
     }
+    // the fresh link's If-Range would match the new version, so ranges fetched from now on would
+    // be spliced into a part that holds the old one
+    if (!Objects.equals(fresh.validator(), probe.validator())) {
+      throw new RemoteChangedException("after refreshing the link the file has changed (validator "
+          + probe.validator() + " -> " + fresh.validator() + ")");
+    }
     task.notice("the download link of " + part.getFileName() + " expired; continuing with a fresh one");
     probe = fresh;
     return fresh.finalUrl();
@@ -167,8 +174,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
       return;
     }
     started = true;
-    job.setDone(resumedBytes);
-    task.events().fileStarted(part.resolveSibling(stripPart(part.getFileName().toString())), resumedBytes);
+    job.started(part.resolveSibling(stripPart(part.getFileName().toString())), resumedBytes);
   }
 
   @Override

@@ -84,8 +84,10 @@ public final class DataClient implements AutoCloseable {
     if (pooled != null) {
       try {
         return exchange(pooled, uri, request);
-      } catch (NoResponseException e) {
-        // the server closed the idle connection just before we used it; a fresh one is not a retry
+      } catch (NoResponseException | ProtocolException e) {
+        // the server closed the idle connection just before we used it, or left bytes on it past the
+        // end of the previous response (a body longer than announced): the connection is at fault,
+        // not this request, so a fresh one is not a retry
         pooled.close();
       } catch (IOException | RuntimeException e) {
         pooled.close();

@@ -112,10 +112,11 @@ final class RangeWorker implements Runnable {
         }
         response.discard(64 * 1024);
         if (status == 200 || status == 416) {
-          throw new RemoteChangedException(status == 200
-              ? "the server answered a range request with the whole file (HTTP 200): the file changed, or the server "
-                  + "stopped honouring ranges"
-              : "the server refused a range inside the file (HTTP 416): the file changed size");
+          throw status == 200
+              ? new RemoteChangedException("the server answered a range request with the whole file (HTTP 200): "
+                  + "the file changed, or the server stopped honouring ranges", true)
+              : new RemoteChangedException("the server refused a range inside the file (HTTP 416): the file changed "
+                  + "size");
         }
         if (status == 403 && isSigned(url)) {
           URI fresh = owner.refreshUrl(url, status);
@@ -129,7 +130,7 @@ final class RangeWorker implements Runnable {
         wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
             response.header("RateLimit").orElse(null));
         if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forStatus(status, url);
+          throw HttpErrors.forLongWait(status, url, wait);
         }
         reason = "HTTP " + status + " from " + url.getHost();
       } catch (WriteFailure e) {
