@@ -47,14 +47,7 @@ record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, S
           }
         }
         response.discard(64 * 1024);
-        if (!Backoff.retryableStatus(status) || attempt >= attempts) {
-          throw HttpErrors.forStatus(status, response.uri());
-        }
-        wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
-            response.header("RateLimit").orElse(null));
-        if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forLongWait(status, response.uri(), wait);
-        }
+        wait = Backoff.retryWait(response, attempt, attempts);
         reason = "HTTP " + status + " from " + response.uri().getHost();
       } catch (ProtocolException e) {
         abort(response);

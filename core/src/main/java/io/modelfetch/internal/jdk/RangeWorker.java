@@ -124,14 +124,7 @@ final class RangeWorker implements Runnable {
             continue;
           }
         }
-        if (!Backoff.retryableStatus(status) || attempt >= transfer.maxAttempts()) {
-          throw HttpErrors.forStatus(status, url);
-        }
-        wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
-            response.header("RateLimit").orElse(null));
-        if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forLongWait(status, url, wait);
-        }
+        wait = Backoff.retryWait(response, attempt, transfer.maxAttempts());
         reason = "HTTP " + status + " from " + url.getHost();
       } catch (WriteFailure e) {
         throw DiskErrors.writing(e.cause, owner.part());

@@ -69,14 +69,7 @@ final class StreamTransfer {
                   false);
             }
             response.discard(64 * 1024);
-            if (!Backoff.retryableStatus(status) || attempt >= transfer.maxAttempts()) {
-              throw HttpErrors.forStatus(status, response.uri());
-            }
-            wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
-                response.header("RateLimit").orElse(null));
-            if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-              throw HttpErrors.forLongWait(status, response.uri(), wait);
-            }
+            wait = Backoff.retryWait(response, attempt, transfer.maxAttempts());
             reason = "HTTP " + status + " from " + response.uri().getHost();
           }
         } catch (WriteFailure e) {
