@@ -302,7 +302,7 @@ public final class FakeOrigin implements AutoCloseable {
       sb.append("HTTP/1.1 200 OK\r\n");
     }
     long length = last - first + 1;
-    if (ranged && !probe && size - first > length && r.extraBytesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (ranged && !probe && (r.extraBytes < 0 || size - first > length) && r.extraBytesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       length = Math.max(0, Math.min(size - first, length + r.extraBytes));
     }
     long trailing = ranged && !probe && r.trailingLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? r.trailingBytes : 0;
