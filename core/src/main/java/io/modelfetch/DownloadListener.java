@@ -34,7 +34,8 @@ import java.util.List;
  * failure at any point ends the sequence with {@code onFailed} instead of {@code onCompleted};
  * when resolution fails, {@code onFailed} is the only event. Every download ends with exactly one
  * of {@code onCompleted} or {@code onFailed}, and {@link DownloadHandle#result()} completes only
- * after that callback has returned. {@code onNotice} may come at any point.
+ * after that callback has returned. {@code onNotice} may come at any point, and {@code onRetrying}
+ * also before {@code onResolved} when an API call of the source is retried.
  *
  * <p>Progress is throttled to a few events a second. A listener that throws is logged and
  * ignored: it can never break a download. Callbacks should be quick; a slow listener delays the

@@ -10,23 +10,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
-/** One self-overwriting status line on stderr: percent, bytes, speed, ETA, connections. */
+/**
+ * One self-overwriting status line on stderr: percent, bytes, speed, ETA, connections. When stderr
+ * is not a terminal (a log file, CI), a plain line every few seconds instead.
+ */
 final class ProgressLine implements DownloadListener {
+  private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+
   private final PrintStream err;
+  private final boolean interactive;
   private volatile String name = "";
   private int lastLength;
+  private long lastLogged;
 
-  ProgressLine(PrintStream err) {
+  ProgressLine(PrintStream err, boolean interactive) {
     this.err = err;
+    this.interactive = interactive;
   }
 
   @Override
   public void onFileStarted(DownloadHandle download, Path target, long resumedBytes) {
     name = target.getFileName().toString();
     if (resumedBytes > 0) {
-      line("resuming " + name + " (" + Sizes.human(resumedBytes) + " already here)");
-      err.println();
-      lastLength = 0;
+      clear();
+      err.println("resuming " + name + " (" + Sizes.human(resumedBytes) + " already here)");
     }
   }
 
@@ -76,6 +83,14 @@ final class ProgressLine implements DownloadListener {
   }
 
   private void line(String text) {
+    if (!interactive) {
+      long now = System.nanoTime();
+      if (now - lastLogged >= LOG_EVERY_NANOS) {
+        lastLogged = now;
+        err.println(text);
+      }
+      return;
+    }
     String padded = text.length() < lastLength ? text + " ".repeat(lastLength - text.length()) : text;
     err.print("\r" + padded);
     err.flush();

@@ -1,5 +1,7 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.DownloadException;
+import io.modelfetch.internal.http.Response;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +20,10 @@ public final class Backoff {
   private static final Pattern RATE_LIMIT_RESET = Pattern.compile("(?:^|[;,\\s])t=(\\d{1,6})(?:$|[;,\\s])");
   static final Duration BASE = Duration.ofSeconds(1);
   static final Duration MAX = Duration.ofSeconds(8);
-  /** The longest server-requested wait we honour; longer ones fail with a message saying when to retry. */
+  /**
+   * The longest server-requested wait we honour; longer ones fail at once with a message saying
+   * how long ({@link HttpErrors#forLongWait}).
+   */
   public static final Duration MAX_SERVER_WAIT = Duration.ofMinutes(5);
 
   private Backoff() {
@@ -68,6 +73,24 @@ public final class Backoff {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The wait before retrying a failed response, or the error to give up with: when the status is
+   * not worth retrying, the attempts are used up, or the server asks for longer than
+   * {@link #MAX_SERVER_WAIT}. The caller has already read or dropped the body.
+   */
+  public static Duration retryWait(Response response, int attempt, int maxAttempts) throws DownloadException {
+    int status = response.status();
+    if (!retryableStatus(status) || attempt >= maxAttempts) {
+      throw HttpErrors.forStatus(status, response.uri());
+    }
+    Duration wait = delay(attempt + 1, response.header("Retry-After").orElse(null),
+        response.header("RateLimit").orElse(null));
+    if (wait.compareTo(MAX_SERVER_WAIT) > 0) {
+      throw HttpErrors.forLongWait(status, response.uri(), wait);
+    }
+    return wait;
   }
 
   /** Whether a status is worth retrying: request timeout, rate limited, or a transient server error. */

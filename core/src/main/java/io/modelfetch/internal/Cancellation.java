@@ -56,17 +56,20 @@ public final class Cancellation {
     return () -> { };
   }
 
-  /** Sleeps for {@code millis} or until cancelled; returns false if cancelled. */
+  /**
+   * Sleeps for {@code millis}, never less (a server's Retry-After is a floor), or until cancelled;
+   * returns false if cancelled.
+   */
   public boolean sleep(long millis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (this) {
       while (!cancelled) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        long left = deadline - System.nanoTime();
         if (left <= 0) {
           return true;
         }
         try {
-          wait(left);
+          wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return false;

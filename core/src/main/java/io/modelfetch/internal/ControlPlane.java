@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The control plane as one download's resolvers and backends see it: configuration, environment,
@@ -22,10 +23,10 @@ final class ControlPlane implements ResolverContext, BackendContext {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final EngineConfig config;
-  private final HttpClient client;
+  private final Supplier<HttpClient> client;
   private final DownloadTask task;
 
-  ControlPlane(EngineConfig config, HttpClient client, DownloadTask task) {
+  ControlPlane(EngineConfig config, Supplier<HttpClient> client, DownloadTask task) {
     this.config = config;
     this.client = client;
     this.task = task;
@@ -64,7 +65,7 @@ final class ControlPlane implements ResolverContext, BackendContext {
 
   @Override
   public HttpClient httpClient() {
-    return client;
+    return client.get();
   }
 
   @Override
@@ -83,7 +84,7 @@ final class ControlPlane implements ResolverContext, BackendContext {
       Duration wait;
       String reason;
       try {
-        HttpResponse<T> response = client.send(withAgent, bodyHandler);
+        HttpResponse<T> response = client.get().send(withAgent, bodyHandler);
         if (!Backoff.retryableStatus(response.statusCode()) || attempt >= attempts) {
           return response;
         }
@@ -93,6 +94,7 @@ final class ControlPlane implements ResolverContext, BackendContext {
           return response;
         }
         reason = "HTTP " + response.statusCode() + " from " + request.uri().getHost();
+        discard(response.body());
       } catch (IOException e) {
         if (attempt >= attempts) {
           throw HttpErrors.forIo(e, request.uri(), attempt);
@@ -105,6 +107,17 @@ final class ControlPlane implements ResolverContext, BackendContext {
       }
       task.events().retrying(new RetryInfo(reason, attempt + 1, wait));
       task.sleep(wait);
+    }
+  }
+
+  /** Closes a streamed body of a response that is retried, so its connection is not held. */
+  private static void discard(Object body) {
+    if (body instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) body).close();
+      } catch (Exception ignored) {
+        // the response is dropped either way
+      }
     }
   }
 

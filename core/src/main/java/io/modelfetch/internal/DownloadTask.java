@@ -51,7 +51,7 @@ final class DownloadTask implements DownloadHandle {
     this.engine = engine;
     this.request = request;
     this.events = new Events(this, listeners, engine.eventExecutor());
-    this.control = new ControlPlane(engine.config(), engine.httpClient(), this);
+    this.control = new ControlPlane(engine.config(), engine::httpClient, this);
     this.budget = new ConnectionBudget(engine.config().maxConnections());
   }
 
@@ -104,7 +104,7 @@ final class DownloadTask implements DownloadHandle {
     try {
       result = execute();
     } catch (DownloadException e) {
-      finish(null, cancellation.isCancelled() && e.kind() != Kind.CANCELLED ? cancelled(e) : e);
+      finish(null, cancellation.isCancelled() ? cancelled(e) : e);
       return;
     } catch (RuntimeException | Error e) {
       LOG.error("download of {} failed unexpectedly", request, e);

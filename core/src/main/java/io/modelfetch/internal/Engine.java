@@ -39,7 +39,7 @@ public final class Engine implements AutoCloseable {
   private final EngineConfig config;
   private final List<SourceResolver> resolvers;
   private final Map<String, DownloadBackend> backends;
-  private final HttpClient httpClient;
+  private final Lazy<HttpClient> httpClient;
   private final DataClient data;
   private final ExecutorService workers;
   private final ExecutorService eventExecutor;
@@ -51,17 +51,23 @@ public final class Engine implements AutoCloseable {
 
   public Engine(EngineConfig config) {
     this.config = config;
-    SSLContext tls = Tls.context(config.sslContext(), config.trustedCertificates());
-    ProxySelector proxies = config.proxySelector() != null ? config.proxySelector() : ProxySelector.getDefault();
-    HttpClient.Builder http = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(config.connectTimeout())
-        .sslContext(tls);
-    if (proxies != null) {
-      http.proxy(proxies);
+    if (config.trustedCertificates() != null) {
+      Tls.context(null, config.trustedCertificates()); // a bad CA file fails at build(), not at the first download
     }
-    this.httpClient = http.build();
-    this.data = new DataClient(tls, proxies, config.connectTimeout(), config.idleTimeout(), config.userAgent());
+    Lazy<SSLContext> tls = new Lazy<>(() -> Tls.context(config.sslContext(), config.trustedCertificates()));
+    ProxySelector proxies = config.proxySelector() != null ? config.proxySelector() : ProxySelector.getDefault();
+    this.httpClient = new Lazy<>(() -> {
+      HttpClient.Builder http = HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(config.connectTimeout())
+          .sslContext(tls.get());
+      if (proxies != null) {
+        http.proxy(proxies);
+      }
+      return http.build();
+    });
+    this.data = new DataClient(() -> tls.get().getSocketFactory(), proxies, config.connectTimeout(),
+        config.idleTimeout(), config.userAgent());
     this.workers = Executors.newCachedThreadPool(daemon("modelfetch-worker"));
     this.eventExecutor = Executors.newCachedThreadPool(daemon("modelfetch-events"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("modelfetch-ticker"));
@@ -111,9 +117,11 @@ public final class Engine implements AutoCloseable {
     String name = request.backend().orElse(config.defaultBackend());
     ControlPlane context = task.control();
     if (name.equals("auto")) {
+      // highest priority first, and stop at the first available: an availability check may start a process
       return backends.values().stream()
+          .sorted(Comparator.comparingInt(DownloadBackend::priority).reversed())
           .filter(b -> available(b, context))
-          .max(Comparator.comparingInt(DownloadBackend::priority))
+          .findFirst()
           .orElse(backends.get(JdkBackend.NAME));
     }
     DownloadBackend chosen = backends.get(name);
@@ -154,7 +162,7 @@ public final class Engine implements AutoCloseable {
   }
 
   HttpClient httpClient() {
-    return httpClient;
+    return httpClient.get();
   }
 
   DataClient data() {

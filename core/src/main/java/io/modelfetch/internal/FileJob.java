@@ -7,14 +7,15 @@ import io.modelfetch.DownloadedFile;
 import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.file.Checksums;
-import io.modelfetch.internal.file.ControlFile;
 import io.modelfetch.internal.file.FileNames;
 import io.modelfetch.internal.file.TargetLock;
+import io.modelfetch.internal.jdk.JdkBackend;
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceResolver;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -23,8 +24,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,6 +46,7 @@ final class FileJob {
   private final SourceResolver resolver;
   private final EngineConfig config;
   private final AtomicLong done = new AtomicLong();
+  private final AtomicBoolean announced = new AtomicBoolean();
   private volatile long size;
   private volatile boolean finished;
 
@@ -136,8 +140,10 @@ final class FileJob {
     DownloadBackend backend = task.engine().backendFor(task.request(), task);
     checkFreeSpace(target, part);
     TransferResult result = null;
+    boolean builtIn = backend.name().equals(JdkBackend.NAME);
     for (int restarts = 0; result == null; restarts++) {
-      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file);
+      int extra = builtIn ? 0 : extraConnections();
+      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file, builtIn ? -1 : 1 + extra);
       acquireConnection();
       try {
         result = backend.transfer(transfer, task.control());
@@ -148,7 +154,12 @@ final class FileJob {
         }
         restarted(target, e.getMessage());
         discardPartial(part);
-        probe = Probe.run(task.engine().data(), file.refreshUrl(), credentials, config, task);
+        Probe fresh = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
+        checkContentType(fresh, target);
+        // the same validator and size as before: the file did not change, the server ignores ranges
+        boolean rangesIgnored = e.wholeFileAnswer() && fresh.size() == probe.size()
+            && Objects.equals(fresh.validator(), probe.validator());
+        probe = rangesIgnored ? fresh.withoutRanges() : fresh;
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
@@ -157,25 +168,41 @@ final class FileJob {
         throw e;
       } finally {
         transfer.close();
-        task.budget().release();
+        for (int i = 0; i <= extra; i++) {
+          task.budget().release();
+        }
       }
     }
     task.events().verifying(target);
     String sha256 = verify(part, result);
     forceToDisk(part);
     move(part, target);
-    try {
-      ControlFile.delete(ControlFile.pathFor(part));
-    } catch (IOException e) {
-      task.notice("could not delete " + ControlFile.pathFor(part) + ": " + e.getMessage());
-    }
+    deleteResumeState(part);
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
-    resolver.afterDownload(file, target, task.control());
-    return finished(new DownloadedFile(target, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
+    Path shown = resolver.afterDownload(file, target, task.control());
+    return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
         file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
   }
 
-  /** The file's first connection, from the download's budget; extra ones are the backend's to take. */
+  /** Where a fresh link starts: the resolver decides, since some need more than redirects to renew. */
+  URI refreshStart() throws DownloadException {
+    return resolver.refresh(file, task.control());
+  }
+
+  /**
+   * Extra connections for a backend that cannot take them from the budget as it goes (aria2 opens
+   * what it is told at once): as many as are free now, up to the per-file limit.
+   */
+  private int extraConnections() {
+    int wanted = task.request().connections().orElse(config.connectionsPerFile()) - 1;
+    int got = 0;
+    while (got < wanted && task.budget().tryAcquire()) {
+      got++;
+    }
+    return got;
+  }
+
+  /** The file's first connection, from the download's budget; the built-in backend takes extra ones as it goes. */
   private void acquireConnection() throws DownloadException {
     try {
       task.budget().acquire();
@@ -245,9 +272,9 @@ final class FileJob {
       }
       done.set(size);
       List<Path> sidecars = task.engine().sidecars().write(target, file, task);
-      resolver.afterDownload(file, target, task.control());
+      Path shown = resolver.afterDownload(file, target, task.control());
       String url = Secret.redact((probe == null ? file.url() : probe.finalUrl()).toString());
-      return Optional.of(finished(new DownloadedFile(target, size, sha256, Status.ALREADY_PRESENT, file.metadata(),
+      return Optional.of(finished(new DownloadedFile(shown, size, sha256, Status.ALREADY_PRESENT, file.metadata(),
           sidecars, url)));
     } catch (IOException e) {
       throw new DownloadException(Kind.LOCAL_IO, "cannot read " + target + ": " + e.getMessage(), e);
@@ -305,7 +332,7 @@ final class FileJob {
   }
 
   /** An HTML page (a login or error page) or a JSON/text body where a model file was expected is never saved. */
-  private void checkContentType(Probe probe, Path target) throws DownloadException {
+  void checkContentType(Probe probe, Path target) throws DownloadException {
     String type = probe.contentType();
     if (type == null) {
       return;
@@ -378,17 +405,47 @@ final class FileJob {
   void discardPartial(Path part) {
     try {
       Files.deleteIfExists(part);
-      ControlFile.delete(ControlFile.pathFor(part));
     } catch (IOException e) {
       task.notice("could not delete " + part + ": " + e.getMessage());
     }
+    deleteResumeState(part);
+  }
+
+  /**
+   * Deletes every backend's resume files beside the partial file ({@code NAME.part.state},
+   * {@code NAME.part.aria2}, ...), whichever backend wrote them; the lock file is the lock's to delete.
+   */
+  private void deleteResumeState(Path part) {
+    String prefix = part.getFileName() + ".";
+    try (var siblings = Files.list(part.getParent())) {
+      for (Path p : (Iterable<Path>) siblings::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(prefix) && !p.equals(TargetLock.pathFor(targetOf(part)))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      task.notice("could not delete the resume state beside " + part + ": " + e.getMessage());
+    }
+  }
+
+  private static Path targetOf(Path part) {
+    String name = part.getFileName().toString();
+    return part.resolveSibling(name.substring(0, name.length() - ".part".length()));
   }
 
   void addDone(long bytes) {
     done.addAndGet(bytes);
   }
 
-  void setDone(long bytes) {
-    done.set(bytes);
+  /**
+   * A transfer of this file begins. Only the first one is announced: after a restart the listener
+   * has already heard onFileStarted and then onRestarted, as the documented order says.
+   */
+  void started(Path target, long resumedBytes) {
+    done.set(resumedBytes);
+    if (announced.compareAndSet(false, true)) {
+      task.events().fileStarted(target, resumedBytes);
+    }
   }
 }

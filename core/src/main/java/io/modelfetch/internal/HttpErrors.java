@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -46,6 +47,22 @@ public final class HttpErrors {
     }
   }
 
+  /**
+   * The error when the server asks to wait longer than {@link Backoff#MAX_SERVER_WAIT} before the
+   * next attempt: waiting that long inside a download would look like a hang.
+   */
+  public static DownloadException forLongWait(int status, URI uri, Duration wait) {
+    DownloadException plain = forStatus(status, uri);
+    return new DownloadException(plain.kind(), uri.getHost() + " asked to wait " + human(wait)
+        + " before trying again (HTTP " + status + ") for " + Secret.redact(uri.toString())
+        + "; run the same request again after that, it resumes where it stopped");
+  }
+
+  private static String human(Duration d) {
+    long s = d.toSeconds();
+    return s < 120 ? s + " s" : s < 2 * 3600 ? d.toMinutes() + " min" : d.toHours() + " h";
+  }
+
   /** The error after a network failure that retries could not overcome. */
   public static DownloadException forIo(IOException e, URI uri, int attempts) {
     String where = Secret.redact(uri.toString());
@@ -68,7 +85,7 @@ public final class HttpErrors {
       return "connection refused or unreachable";
     }
     if (e instanceof SocketTimeoutException) {
-      return "timed out";
+      return "timed out" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }
     if (e instanceof EOFException) {
       return "connection closed early (" + Secret.redact(e.getMessage()) + ")";

@@ -47,14 +47,7 @@ record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, S
           }
         }
         response.discard(64 * 1024);
-        if (!Backoff.retryableStatus(status) || attempt >= attempts) {
-          throw HttpErrors.forStatus(status, response.uri());
-        }
-        wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
-            response.header("RateLimit").orElse(null));
-        if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forStatus(status, response.uri());
-        }
+        wait = Backoff.retryWait(response, attempt, attempts);
         reason = "HTTP " + status + " from " + response.uri().getHost();
       } catch (ProtocolException e) {
         abort(response);
@@ -113,6 +106,11 @@ record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, S
       }
     }
     return new Probe(response.uri(), size, ranges, validator, fileName, contentType);
+  }
+
+  /** The same file, to be fetched as one stream: its server answers range requests with the whole file. */
+  Probe withoutRanges() {
+    return new Probe(finalUrl, size, false, validator, fileName, contentType);
   }
 
   /** A strong ETag (weak ones cannot be used in If-Range), else Last-Modified. */

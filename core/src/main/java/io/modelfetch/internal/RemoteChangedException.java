@@ -8,8 +8,22 @@ import io.modelfetch.DownloadException;
  */
 public final class RemoteChangedException extends DownloadException {
   private static final long serialVersionUID = 1L;
+  private final boolean wholeFileAnswer;
 
   public RemoteChangedException(String message) {
+    this(message, false);
+  }
+
+  /**
+   * @param wholeFileAnswer whether a ranged request was answered with the whole file (200): either
+   *     the file changed (its If-Range no longer matched) or the server ignores ranges
+   */
+  public RemoteChangedException(String message, boolean wholeFileAnswer) {
     super(Kind.UNEXPECTED_RESPONSE, message);
+    this.wholeFileAnswer = wholeFileAnswer;
+  }
+
+  public boolean wholeFileAnswer() {
+    return wholeFileAnswer;
   }
 }

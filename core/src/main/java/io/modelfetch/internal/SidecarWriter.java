@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Writes a resolver's sidecar files beside a finished model. Each is written atomically; a
@@ -26,11 +27,11 @@ final class SidecarWriter {
   private static final int MAX_SIDECAR_BYTES = 32 * 1024 * 1024;
   private static final int MAX_REDIRECTS = 5;
 
-  private final HttpClient client;
+  private final Supplier<HttpClient> client;
   private final String userAgent;
   private final boolean enabled;
 
-  SidecarWriter(HttpClient client, String userAgent, boolean enabled) {
+  SidecarWriter(Supplier<HttpClient> client, String userAgent, boolean enabled) {
     this.client = client;
     this.userAgent = userAgent;
     this.enabled = enabled;
@@ -74,7 +75,7 @@ final class SidecarWriter {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
           .header("User-Agent", userAgent).GET().build();
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response = client.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
       int status = response.statusCode();
       if (status / 100 == 3 && response.headers().firstValue("Location").isPresent()) {
         response.body().close();

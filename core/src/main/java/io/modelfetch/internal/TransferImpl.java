@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,11 +22,18 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   private final ScopedHeaders credentials;
   private final RemoteFile file;
   private final List<Cancellation.Registration> registrations = new ArrayList<>();
+  private final int granted;
   private volatile Probe probe;
   private volatile boolean started;
   private final AtomicInteger reportedConnections = new AtomicInteger();
 
-  TransferImpl(FileJob job, DownloadTask task, Probe probe, Path part, ScopedHeaders credentials, RemoteFile file) {
+  /**
+   * @param granted connections already taken from the budget for this file, or -1 when the backend
+   *     takes them from the budget itself as it goes (the built-in one)
+   */
+  TransferImpl(FileJob job, DownloadTask task, Probe probe, Path part, ScopedHeaders credentials, RemoteFile file,
+      int granted) {
+    this.granted = granted;
     this.job = job;
     this.task = task;
     this.probe = probe;
@@ -76,7 +84,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
 
   @Override
   public int connections() {
-    return task.request().connections().orElse(task.engine().config().connectionsPerFile());
+    return granted > 0 ? granted : task.request().connections().orElse(task.engine().config().connectionsPerFile());
   }
 
   @Override
@@ -119,10 +127,17 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
 
   @Override
   public URI refresh() throws DownloadException {
-    Probe fresh = Probe.run(task.engine().data(), file.refreshUrl(), credentials, task.engine().config(), task);
+    Probe fresh = Probe.run(task.engine().data(), job.refreshStart(), credentials, task.engine().config(), task);
+    job.checkContentType(fresh, part.resolveSibling(stripPart(part.getFileName().toString())));
     if (fresh.size() != probe.size()) {
       throw new RemoteChangedException("after refreshing the link the file is " + fresh.size()
           + " bytes instead of " + probe.size());
+    }
+    // the fresh link's If-Range would match the new version, so ranges fetched from now on would
+    // be spliced into a part that holds the old one
+    if (!Objects.equals(fresh.validator(), probe.validator())) {
+      throw new RemoteChangedException("after refreshing the link the file has changed (validator "
+          + probe.validator() + " -> " + fresh.validator() + ")");
     }
     task.notice("the download link of " + part.getFileName() + " expired; continuing with a fresh one");
     probe = fresh;
@@ -159,8 +174,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
       return;
     }
     started = true;
-    job.setDone(resumedBytes);
-    task.events().fileStarted(part.resolveSibling(stripPart(part.getFileName().toString())), resumedBytes);
+    job.started(part.resolveSibling(stripPart(part.getFileName().toString())), resumedBytes);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.modelfetch.spi;
 
 import io.modelfetch.DownloadException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,10 +48,26 @@ public interface SourceResolver {
   List<RemoteFile> resolve(SourceRequest request, ResolverContext context) throws DownloadException;
 
   /**
+   * Where the engine starts again for a fresh link, when the link it downloads from has expired (a
+   * 403 from a redirect target mid-download) or the remote file seems to have changed. The engine
+   * follows redirects from the URL returned, as it does from {@link RemoteFile#url()}. The default
+   * is {@link RemoteFile#refreshUrl()}; override it when a fresh link takes more than following
+   * redirects, such as Google Drive's virus-scan confirmation page.
+   *
+   * @throws DownloadException with a kind and a message that says what to do, when there is no fresh link
+   */
+  default URI refresh(RemoteFile file, ResolverContext context) throws DownloadException {
+    return file.refreshUrl();
+  }
+
+  /**
    * Called after a file is verified and at {@code path}, before the download completes; for
    * layouts that need more than the file (a cache's symlinks and refs). Also called when the
-   * file was already present. The default does nothing.
+   * file was already present. Returns the path to report to the user, which may differ from
+   * where the bytes are (a cache's snapshot link rather than its blob). The default does nothing
+   * and returns {@code path}.
    */
-  default void afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
+  default Path afterDownload(RemoteFile file, Path path, ResolverContext context) throws DownloadException {
+    return path;
   }
 }

@@ -60,8 +60,8 @@ public interface Transfer {
   void onCancel(Runnable action);
 
   /**
-   * Starts again from the resolver's refresh URL, following redirects, for when a presigned URL
-   * expired (a 403 mid-download). Returns the new final URL; {@link #url()} returns it from then on.
+   * Starts again where the resolver says ({@link SourceResolver#refresh}, by default its refresh
+   * URL), following redirects, for when a presigned URL expired (a 403 mid-download). Returns the new final URL; {@link #url()} returns it from then on.
    */
   URI refresh() throws DownloadException;
 

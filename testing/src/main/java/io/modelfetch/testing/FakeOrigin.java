@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTP/1.1 server on loopback that serves files the way CDNs and model hubs do (ranges,
@@ -47,6 +48,7 @@ public final class FakeOrigin implements AutoCloseable {
   private static final int MAX_HEAD = 64 * 1024;
 
   private final ServerSocket server;
+  private final String scheme;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-origin");
     t.setDaemon(true);
@@ -59,6 +61,7 @@ public final class FakeOrigin implements AutoCloseable {
   private final Map<Resource, Integer> firstConnection = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong bodyBytes = new AtomicLong();
+  private final Map<String, AtomicLong> bodyBytesByPath = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** Answers a request; return a {@link Reply}. */
@@ -78,8 +81,9 @@ public final class FakeOrigin implements AutoCloseable {
     }
   }
 
-  private FakeOrigin(ServerSocket server) {
+  private FakeOrigin(ServerSocket server, String scheme) {
     this.server = server;
+    this.scheme = scheme;
     threads.execute(this::acceptLoop);
   }
 
@@ -87,21 +91,28 @@ public final class FakeOrigin implements AutoCloseable {
   public static FakeOrigin start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-    return new FakeOrigin(s);
+    return new FakeOrigin(s, "http");
+  }
+
+  /** Starts an https origin on 127.0.0.1 whose certificate comes from {@code tls} (see {@link TestCertificates}). */
+  public static FakeOrigin startTls(SSLContext tls) throws IOException {
+    ServerSocket s = tls.getServerSocketFactory().createServerSocket();
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    return new FakeOrigin(s, "https");
   }
 
   public int port() {
     return server.getLocalPort();
   }
 
-  /** {@code http://127.0.0.1:PORT/path}. */
+  /** {@code http://127.0.0.1:PORT/path} ({@code https://localhost:PORT/path} for a TLS origin, matching its certificate). */
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return scheme.equals("https") ? "https://localhost:" + port() + path : "http://127.0.0.1:" + port() + path;
   }
 
   /** The same server under another host name ({@code localhost}): a different host as far as credentials go. */
   public String urlOnOtherHost(String path) {
-    return "http://localhost:" + port() + path;
+    return scheme + "://localhost:" + port() + path;
   }
 
   public URI uri(String path) {
@@ -145,6 +156,17 @@ public final class FakeOrigin implements AutoCloseable {
     return bodyBytes.get();
   }
 
+  /** Body bytes written to sockets so far for one path (any query), over all its responses. */
+  public long bodyBytesServed(String path) {
+    AtomicLong n = bodyBytesByPath.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  /** TCP connections open right now (the client's idle keep-alive connections included). */
+  public int openConnections() {
+    return open.size();
+  }
+
   /** TCP connections accepted so far. */
   public int connectionsAccepted() {
     return connections.get();
@@ -175,7 +197,7 @@ public final class FakeOrigin implements AutoCloseable {
         if (head == null) {
           return;
         }
-        RecordedRequest request = parse(head, connection);
+        RecordedRequest request = parse(head, connection, System.nanoTime());
         requests.add(request);
         if (!respond(request, out, connection)) {
           return;
@@ -201,11 +223,11 @@ public final class FakeOrigin implements AutoCloseable {
     Reply reply = handler == null
         ? Reply.of(404, "text/plain", "not found: " + request.path())
         : handler.handle(request);
-    writeReply(out, reply, request.method().equals("HEAD"));
+    writeReply(out, reply, request);
     return true;
   }
 
-  private void writeReply(OutputStream out, Reply reply, boolean head) throws IOException {
+  private void writeReply(OutputStream out, Reply reply, RecordedRequest request) throws IOException {
     StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(' ').append(reason(reply.status()))
         .append("\r\n");
     reply.headers().forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
@@ -214,9 +236,9 @@ public final class FakeOrigin implements AutoCloseable {
     }
     sb.append("\r\n");
     out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-    if (!head) {
+    if (!request.method().equals("HEAD")) {
       out.write(reply.body());
-      bodyBytes.addAndGet(reply.body().length);
+      served(request, reply.body().length);
     }
     out.flush();
   }
@@ -230,7 +252,7 @@ public final class FakeOrigin implements AutoCloseable {
       }
       h.put("Content-Type", "text/plain");
       writeReply(out, new Reply(r.failureStatus, h, ("failure " + r.failureStatus).getBytes(StandardCharsets.UTF_8)),
-          false);
+          request);
       return true;
     }
     byte[] body = r.body;
@@ -242,8 +264,16 @@ public final class FakeOrigin implements AutoCloseable {
     boolean ranged = m != null && m.matches() && !r.ignoreRanges && ifRangeOk;
     boolean probe = range != null && range.strip().equals("bytes=0-0");
     if (ranged && !probe && r.rangeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      writeReply(out, Reply.of(r.rangeFailureStatus, "text/plain", "range failure"), false);
+      Map<String, String> h = new LinkedHashMap<>();
+      synchronized (r.rangeFailureHeaders) {
+        h.putAll(r.rangeFailureHeaders);
+      }
+      h.put("Content-Type", "text/plain");
+      writeReply(out, new Reply(r.rangeFailureStatus, h, "range failure".getBytes(StandardCharsets.UTF_8)), request);
       return true;
+    }
+    if (ranged && !probe && r.ignoreRangesAfterProbe) {
+      ranged = false;
     }
     StringBuilder sb = new StringBuilder();
     long first = 0;
@@ -272,9 +302,10 @@ public final class FakeOrigin implements AutoCloseable {
       sb.append("HTTP/1.1 200 OK\r\n");
     }
     long length = last - first + 1;
-    if (ranged && !probe && r.extraBytesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      length = Math.min(size - first, length + r.extraBytes);
+    if (ranged && !probe && (r.extraBytes < 0 || size - first > length) && r.extraBytesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      length = Math.max(0, Math.min(size - first, length + r.extraBytes));
     }
+    long trailing = ranged && !probe && r.trailingLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? r.trailingBytes : 0;
     boolean chunked = !ranged && r.chunked;
     boolean untilClose = !ranged && r.noLength && !chunked;
     sb.append("Accept-Ranges: ").append(r.ignoreRanges ? "none" : "bytes").append("\r\n");
@@ -317,12 +348,26 @@ public final class FakeOrigin implements AutoCloseable {
         ? r.disconnectAfter : -1;
     long stallAt = !probe && r.stallAfter >= 0 && r.stallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
         ? r.stallAfter : -1;
-    return sendBody(out, body, first, length, rate, cutAt, stallAt, chunked) && !untilClose;
+    if (!sendBody(out, request, body, first, length, rate, cutAt, stallAt, chunked)) {
+      return false;
+    }
+    if (trailing > 0) {
+      // bytes past the announced end: a client that reads them as body would write past its range
+      out.write(new byte[(int) trailing]);
+      out.flush();
+      served(request, trailing);
+    }
+    return !untilClose;
+  }
+
+  private void served(RecordedRequest request, long bytes) {
+    bodyBytes.addAndGet(bytes);
+    bodyBytesByPath.computeIfAbsent(request.path(), p -> new AtomicLong()).addAndGet(bytes);
   }
 
   /** Sends {@code length} bytes from {@code first}; returns false when it cut the connection. */
-  private boolean sendBody(OutputStream out, byte[] body, long first, long length, long rate, long cutAt,
-      long stallAt, boolean chunked) throws IOException {
+  private boolean sendBody(OutputStream out, RecordedRequest request, byte[] body, long first, long length, long rate,
+      long cutAt, long stallAt, boolean chunked) throws IOException {
     int chunk = rate > 0 ? (int) Math.max(1024, Math.min(16 * 1024, rate / 20)) : 64 * 1024;
     long sent = 0;
     long start = System.nanoTime();
@@ -348,7 +393,7 @@ public final class FakeOrigin implements AutoCloseable {
           out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
         }
         sent += n;
-        bodyBytes.addAndGet(n);
+        served(request, n);
       }
       if (cutAt >= 0 && sent >= cutAt) {
         out.flush();
@@ -410,7 +455,7 @@ public final class FakeOrigin implements AutoCloseable {
     }
   }
 
-  private static RecordedRequest parse(String head, int connection) {
+  private static RecordedRequest parse(String head, int connection, long receivedNanos) {
     String[] lines = head.split("\r\n");
     String[] first = lines[0].split(" ");
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -424,7 +469,8 @@ public final class FakeOrigin implements AutoCloseable {
     String host = headers.getOrDefault("host", List.of("")).get(0);
     int colon = host.lastIndexOf(':');
     String hostName = colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
-    return new RecordedRequest(hostName, first[0], first.length > 1 ? first[1] : "/", headers, connection);
+    return new RecordedRequest(hostName, first[0], first.length > 1 ? first[1] : "/", headers, connection,
+        receivedNanos);
   }
 
   private static String reason(int status) {

@@ -41,6 +41,10 @@ public final class Resource {
   final AtomicInteger extraBytesLeft = new AtomicInteger();
   volatile int rangeFailureStatus;
   final AtomicInteger rangeFailuresLeft = new AtomicInteger();
+  final Map<String, String> rangeFailureHeaders = new LinkedHashMap<>();
+  volatile boolean ignoreRangesAfterProbe;
+  volatile long trailingBytes;
+  final AtomicInteger trailingLeft = new AtomicInteger();
   final List<String[]> extraHeaders = new ArrayList<>();
 
   Resource(byte[] body) {
@@ -84,6 +88,15 @@ public final class Resource {
   /** Answers every request with the whole file and 200, as servers without range support do. */
   public Resource ignoreRanges() {
     this.ignoreRanges = true;
+    return this;
+  }
+
+  /**
+   * Honours the first-byte probe ({@code bytes=0-0}) but answers every other ranged request with
+   * the whole file and 200, as some proxies and misconfigured CDNs do.
+   */
+  public Resource ignoreRangesAfterProbe() {
+    this.ignoreRangesAfterProbe = true;
     return this;
   }
 
@@ -138,8 +151,17 @@ public final class Resource {
     return this;
   }
 
-  /** The next {@code times} ranged requests (not the first-byte probe) get {@code status}. */
-  public Resource failRanges(int times, int status) {
+  /**
+   * The next {@code times} ranged requests (not the first-byte probe) get {@code status}, with
+   * these header name/value pairs ({@code "Retry-After", "1"}).
+   */
+  public Resource failRanges(int times, int status, String... headerPairs) {
+    synchronized (rangeFailureHeaders) {
+      rangeFailureHeaders.clear();
+      for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+        rangeFailureHeaders.put(headerPairs[i], headerPairs[i + 1]);
+      }
+    }
     this.rangeFailureStatus = status;
     this.rangeFailuresLeft.set(times);
     return this;
@@ -156,6 +178,26 @@ public final class Resource {
   public Resource overlongBody(long extra, int times) {
     this.extraBytes = extra;
     this.extraBytesLeft.set(times);
+    return this;
+  }
+
+  /**
+   * The next {@code times} ranged responses announce (Content-Length) and send {@code missing}
+   * bytes fewer than their Content-Range says.
+   */
+  public Resource shortBody(long missing, int times) {
+    this.extraBytes = -missing;
+    this.extraBytesLeft.set(times);
+    return this;
+  }
+
+  /**
+   * The next {@code times} ranged responses are followed by {@code bytes} bytes beyond their
+   * announced end, on the same connection.
+   */
+  public Resource trailingGarbage(long bytes, int times) {
+    this.trailingBytes = bytes;
+    this.trailingLeft.set(times);
     return this;
   }
 

@@ -12,13 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The data-path HTTP/1.1 client: GET requests on pooled blocking sockets, sharing the
- * {@link SSLContext} and {@link ProxySelector} of the control-plane client.
+ * {@code SSLContext} and {@link ProxySelector} of the control-plane client.
  *
  * <p>Why not {@code java.net.http}: measured on the project's machine it moved 1 GiB over 16
  * connections 2x slower than aria2c (3x over TLS) with 300-700 MB of RSS, because every
@@ -30,20 +35,41 @@ public final class DataClient implements AutoCloseable {
   /** Redirects followed before giving up, as browsers and curl do. */
   public static final int MAX_REDIRECTS = 10;
 
-  private final SSLSocketFactory tls;
+  private final Supplier<SSLSocketFactory> tls;
   private final ProxySelector proxySelector;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
   private final String userAgent;
   private final ConnectionPool pool = new ConnectionPool();
+  /** Connections with a request in flight, watched for silence longer than the idle timeout. */
+  private final Set<HttpConnection> busy = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "modelfetch-read-timeout");
+    t.setDaemon(true);
+    return t;
+  });
 
-  public DataClient(SSLContext sslContext, ProxySelector proxySelector, Duration connectTimeout,
+  public DataClient(Supplier<SSLSocketFactory> tls, ProxySelector proxySelector, Duration connectTimeout,
       Duration idleTimeout, String userAgent) {
-    this.tls = sslContext.getSocketFactory();
+    this.tls = tls;
     this.proxySelector = proxySelector;
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
     this.userAgent = userAgent;
+    long period = Math.max(50, Math.min(1000, idleTimeout.toMillis() / 4));
+    watchdog.scheduleAtFixedRate(this::timeOutSilentConnections, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void timeOutSilentConnections() {
+    long limit = idleTimeout.toNanos();
+    for (HttpConnection c : busy) {
+      if (c.isClosed()) {
+        busy.remove(c);
+      } else if (c.idleNanos() > limit) {
+        busy.remove(c);
+        c.timeOut();
+      }
+    }
   }
 
   /**
@@ -58,8 +84,10 @@ public final class DataClient implements AutoCloseable {
     if (pooled != null) {
       try {
         return exchange(pooled, uri, request);
-      } catch (NoResponseException e) {
-        // the server closed the idle connection just before we used it; a fresh one is not a retry
+      } catch (NoResponseException | ProtocolException e) {
+        // the server closed the idle connection just before we used it, or left bytes on it past the
+        // end of the previous response (a body longer than announced): the connection is at fault,
+        // not this request, so a fresh one is not a retry
         pooled.close();
       } catch (IOException | RuntimeException e) {
         pooled.close();
@@ -134,10 +162,26 @@ public final class DataClient implements AutoCloseable {
   }
 
   private Response exchange(HttpConnection connection, URI uri, byte[] request) throws IOException {
-    connection.write(request);
     connection.markRequestSent();
-    ResponseHead head = connection.readHead();
-    return new Response(connection, pool, head, uri, false);
+    busy.add(connection);
+    try {
+      connection.write(request);
+      ResponseHead head = connection.readHead();
+      return new Response(connection, this::release, head, uri, false);
+    } catch (IOException | RuntimeException e) {
+      busy.remove(connection);
+      throw e;
+    }
+  }
+
+  /** A response is done with its connection: pooled for reuse, or closed. */
+  private void release(HttpConnection connection, boolean reusable) {
+    busy.remove(connection);
+    if (reusable) {
+      pool.release(connection);
+    } else {
+      connection.close();
+    }
   }
 
   private Proxy proxyFor(URI uri) {
@@ -177,6 +221,7 @@ public final class DataClient implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.shutdownNow();
     pool.close();
   }
 }

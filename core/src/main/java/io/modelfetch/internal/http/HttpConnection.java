@@ -9,10 +9,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -42,6 +45,7 @@ final class HttpConnection implements Closeable {
   private ByteBuffer buffer = ByteBuffer.allocate(HEAD_BUFFER).flip();
   private volatile long lastReadNanos = System.nanoTime();
   private volatile boolean closed;
+  private volatile boolean timedOut;
   private long idleSince;
 
   private HttpConnection(Route route, SocketChannel channel, Socket socket) throws IOException {
@@ -52,7 +56,7 @@ final class HttpConnection implements Closeable {
     this.out = channel == null ? socket.getOutputStream() : null;
   }
 
-  static HttpConnection open(Route route, SSLSocketFactory tls, Duration connectTimeout, Duration idleTimeout)
+  static HttpConnection open(Route route, Supplier<SSLSocketFactory> tls, Duration connectTimeout, Duration idleTimeout)
       throws IOException {
     int connectMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     int idleMillis = (int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis());
@@ -92,7 +96,7 @@ final class HttpConnection implements Closeable {
       if (proxyType == Proxy.Type.HTTP) {
         tunnel(raw, route);
       }
-      SSLSocket ssl = (SSLSocket) tls.createSocket(raw, route.host(), route.port(), true);
+      SSLSocket ssl = (SSLSocket) tls.get().createSocket(raw, route.host(), route.port(), true);
       SSLParameters params = ssl.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
       params.setApplicationProtocols(new String[] {"http/1.1"});
@@ -273,6 +277,20 @@ final class HttpConnection implements Closeable {
   }
 
   private int readWire(ByteBuffer dst) throws IOException {
+    try {
+      return readWireUntimed(dst);
+    } catch (IOException e) {
+      if (timedOut) {
+        SocketTimeoutException timeout = new SocketTimeoutException("no data for "
+            + TimeUnit.NANOSECONDS.toSeconds(idleNanos()) + " s");
+        timeout.initCause(e);
+        throw timeout;
+      }
+      throw e;
+    }
+  }
+
+  private int readWireUntimed(ByteBuffer dst) throws IOException {
     int n;
     if (channel != null) {
       n = channel.read(dst);
@@ -302,6 +320,16 @@ final class HttpConnection implements Closeable {
   /** Nanoseconds since a byte last arrived. */
   long idleNanos() {
     return System.nanoTime() - lastReadNanos;
+  }
+
+  /**
+   * Closes the connection because no byte arrived for too long; the blocked read then fails with a
+   * {@link SocketTimeoutException}. Blocking {@code SocketChannel} reads ignore SO_TIMEOUT, so this is
+   * how every data-path read gets an idle timeout.
+   */
+  void timeOut() {
+    timedOut = true;
+    close();
   }
 
   void markRequestSent() {

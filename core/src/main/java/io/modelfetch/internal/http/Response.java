@@ -23,7 +23,7 @@ public final class Response implements Closeable {
   private static final int MAX_CHUNK_LINE = 4096;
 
   private final HttpConnection connection;
-  private final ConnectionPool pool;
+  private final Release release;
   private final ResponseHead head;
   private final URI uri;
   private final Framing framing;
@@ -33,10 +33,15 @@ public final class Response implements Closeable {
   private boolean done;
   private boolean released;
 
-  Response(HttpConnection connection, ConnectionPool pool, ResponseHead head, URI uri, boolean headRequest)
+  /** What happens to the connection when the response is done with it. */
+  interface Release {
+    void release(HttpConnection connection, boolean reusable);
+  }
+
+  Response(HttpConnection connection, Release release, ResponseHead head, URI uri, boolean headRequest)
       throws ProtocolException {
     this.connection = connection;
-    this.pool = pool;
+    this.release = release;
     this.head = head;
     this.uri = uri;
     int status = head.status();
@@ -208,7 +213,7 @@ public final class Response implements Closeable {
   /** Closes the connection now; safe from any thread, unblocks a pending read. */
   public void abort() {
     released = true;
-    connection.close();
+    release.release(connection, false);
   }
 
   @Override
@@ -217,10 +222,6 @@ public final class Response implements Closeable {
       return;
     }
     released = true;
-    if (done && head.keepAlive() && !connection.hasBufferedBytes() && !connection.isClosed()) {
-      pool.release(connection);
-    } else {
-      connection.close();
-    }
+    release.release(connection, done && head.keepAlive() && !connection.hasBufferedBytes() && !connection.isClosed());
   }
 }

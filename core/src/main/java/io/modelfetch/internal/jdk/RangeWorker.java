@@ -36,7 +36,6 @@ final class RangeWorker implements Runnable {
   private final boolean own;
   private volatile Response current;
   private volatile Segment working;
-  private volatile boolean stalled;
   private volatile boolean aborted;
   private ByteBuffer direct;
   private ByteBuffer heap;
@@ -93,7 +92,6 @@ final class RangeWorker implements Runnable {
       Duration wait;
       String reason;
       Response response = null;
-      stalled = false;
       try {
         response = request(url, pos, end);
         current = response;
@@ -105,7 +103,7 @@ final class RangeWorker implements Runnable {
           checkRange(response, pos, end);
           long before = pos;
           long started = System.nanoTime();
-          pos = stream(response, seg, pos, end, a.hedge());
+          pos = stream(response, seg, pos, end);
           long elapsed = System.nanoTime() - started;
           if (pos > before && elapsed > 0) {
             lastSpeed = (pos - before) * 1_000_000_000L / elapsed;
@@ -114,10 +112,11 @@ final class RangeWorker implements Runnable {
         }
         response.discard(64 * 1024);
         if (status == 200 || status == 416) {
-          throw new RemoteChangedException(status == 200
-              ? "the server answered a range request with the whole file (HTTP 200): the file changed, or the server "
-                  + "stopped honouring ranges"
-              : "the server refused a range inside the file (HTTP 416): the file changed size");
+          throw status == 200
+              ? new RemoteChangedException("the server answered a range request with the whole file (HTTP 200): "
+                  + "the file changed, or the server stopped honouring ranges", true)
+              : new RemoteChangedException("the server refused a range inside the file (HTTP 416): the file changed "
+                  + "size");
         }
         if (status == 403 && isSigned(url)) {
           URI fresh = owner.refreshUrl(url, status);
@@ -125,14 +124,7 @@ final class RangeWorker implements Runnable {
             continue;
           }
         }
-        if (!Backoff.retryableStatus(status) || attempt >= transfer.maxAttempts()) {
-          throw HttpErrors.forStatus(status, url);
-        }
-        wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
-            response.header("RateLimit").orElse(null));
-        if (wait.compareTo(Backoff.MAX_SERVER_WAIT) > 0) {
-          throw HttpErrors.forStatus(status, url);
-        }
+        wait = Backoff.retryWait(response, attempt, transfer.maxAttempts());
         reason = "HTTP " + status + " from " + url.getHost();
       } catch (WriteFailure e) {
         throw DiskErrors.writing(e.cause, owner.part());
@@ -149,8 +141,7 @@ final class RangeWorker implements Runnable {
           throw HttpErrors.forIo(cause, url, attempt);
         }
         wait = Backoff.exponential(attempt + 1);
-        reason = (stalled ? "no data for " + transfer.idleTimeout().toSeconds() + " s" : HttpErrors.describe(cause))
-            + " from " + url.getHost() + " at byte " + pos;
+        reason = HttpErrors.describe(cause) + " from " + url.getHost() + " at byte " + pos;
       } finally {
         current = null;
         if (response != null) {
@@ -192,12 +183,10 @@ final class RangeWorker implements Runnable {
    * Copies the body into the file at its offsets until the segment's (possibly shrunk) end.
    * Returns the position reached.
    */
-  private long stream(Response response, Segment seg, long from, long requestedEnd, boolean hedge)
+  private long stream(Response response, Segment seg, long from, long requestedEnd)
       throws IOException {
     ByteBuffer buf = buffer(response.prefersDirectBuffers());
     long pos = from;
-    long windowStart = System.nanoTime();
-    long windowBytes = 0;
     try {
       while (true) {
         long limit = Math.min(seg.end(), requestedEnd);
@@ -223,15 +212,6 @@ final class RangeWorker implements Runnable {
         long moved = seg.advance(pos);
         if (moved > 0) {
           transfer.events().transferred(moved);
-        }
-        if (!hedge) {
-          windowBytes += n;
-          long now = System.nanoTime();
-          if (now - windowStart >= 200_000_000L) {
-            seg.speed = windowBytes * 1_000_000_000L / (now - windowStart);
-            windowStart = now;
-            windowBytes = 0;
-          }
         }
       }
     } catch (WriteFailure e) {
@@ -261,15 +241,6 @@ final class RangeWorker implements Runnable {
   /** A URL on another host than the one the resolver gave is a redirect target, typically a presigned CDN URL. */
   private boolean isSigned(URI url) {
     return !url.getHost().equalsIgnoreCase(transfer.refreshUrl().getHost());
-  }
-
-  /** Closes the connection if no byte arrived for {@code limitNanos}; the fetch then retries from its last byte. */
-  void abortIfStalled(long limitNanos) {
-    Response r = current;
-    if (r != null && r.idleNanos() > limitNanos) {
-      stalled = true;
-      r.abort();
-    }
   }
 
   void abort() {

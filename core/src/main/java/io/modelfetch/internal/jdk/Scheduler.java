@@ -18,12 +18,16 @@ final class Scheduler {
   static final long MIN_SPLIT = 1 << 20;
   /** A range is hedged only if its connection would need longer than this to finish it. */
   static final long HEDGE_AFTER_NANOS = 1_000_000_000L;
+  /** A connection's speed is judged only after it has run this long. */
+  static final long HEDGE_OBSERVE_NANOS = 500_000_000L;
 
   private final long size;
   private final Deque<Segment> pending = new ArrayDeque<>();
   private final List<Segment> active = new ArrayList<>();
   /** Completed ranges as [start, end) pairs, kept sorted and merged. */
   private final List<long[]> completed = new ArrayList<>();
+  /** The fastest any connection has been, in bytes/s: the yardstick for "far slower". */
+  private long bestSpeed;
 
   Scheduler(long size, List<long[]> alreadyCompleted, int connections) {
     this.size = size;
@@ -56,9 +60,11 @@ final class Scheduler {
 
   /** What a connection should fetch next, or null when there is nothing it can usefully do. */
   synchronized Assignment next(long workerSpeed) {
+    bestSpeed = Math.max(bestSpeed, workerSpeed);
     Segment s = pending.pollFirst();
     if (s != null) {
       s.writers++;
+      s.assigned();
       active.add(s);
       return new Assignment(s, s.frontier(), false);
     }
@@ -85,31 +91,49 @@ final class Scheduler {
     Segment upper = new Segment(mid, victim.end());
     victim.truncate(mid);
     upper.writers++;
+    upper.assigned();
     active.add(upper);
     return upper;
   }
 
   private Assignment hedge(long workerSpeed) {
-    Segment best = null;
-    long bestEta = 0;
-    for (Segment s : active) {
-      if (s.hedged || s.isDone() || s.writers != 1) {
-        continue;
-      }
-      long speed = Math.max(1, s.speed);
-      long eta = s.remaining() * 1_000_000_000L / speed;
-      boolean farSlower = workerSpeed <= 0 || speed * 2 < workerSpeed;
-      if (eta > HEDGE_AFTER_NANOS && farSlower && eta > bestEta) {
-        best = s;
-        bestEta = eta;
-      }
-    }
+    Segment best = hedgeCandidate(workerSpeed);
     if (best == null) {
       return null;
     }
     best.hedged = true;
     best.writers++;
     return new Assignment(best, best.frontier(), true);
+  }
+
+  /** The segment whose connection would take longest to finish and is far slower than {@code speed}, if any. */
+  private Segment hedgeCandidate(long speedToBeat) {
+    Segment best = null;
+    long bestEta = 0;
+    for (Segment s : active) {
+      if (s.hedged || s.isDone() || s.writers != 1) {
+        continue;
+      }
+      long speed = s.speed(HEDGE_OBSERVE_NANOS);
+      if (speed < 0) {
+        continue;
+      }
+      long eta = s.remaining() * 1_000_000_000L / Math.max(1, speed);
+      boolean farSlower = speedToBeat <= 0 || speed * 2 < speedToBeat;
+      if (eta > HEDGE_AFTER_NANOS && farSlower && eta > bestEta) {
+        best = s;
+        bestEta = eta;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether a new connection would have something to do: a range large enough to split, or one
+   * so slow that racing it is worth a connection.
+   */
+  synchronized boolean needsAnotherConnection() {
+    return hasSplittableWorkLocked() || hedgeCandidate(bestSpeed) != null;
   }
 
   /** A writer stops working on a segment (finished, or gave up on a hedge). */
@@ -127,8 +151,12 @@ final class Scheduler {
     notifyAll();
   }
 
-  /** Whether an extra connection would have something to do now. */
+  /** Whether a range is waiting or large enough to split. */
   synchronized boolean hasSplittableWork() {
+    return hasSplittableWorkLocked();
+  }
+
+  private boolean hasSplittableWorkLocked() {
     if (!pending.isEmpty()) {
       return true;
     }

@@ -16,13 +16,31 @@ final class Segment {
   int writers;
   /** Guarded by the scheduler's lock: whether a second connection already races this one. */
   boolean hedged;
-  /** Bytes/s of the segment's first writer, for hedging decisions; updated by that writer. */
-  volatile long speed;
+  /** When the segment was handed to its first writer, and where its frontier was then; for speed estimates. */
+  private volatile long assignedNanos;
+  private volatile long assignedFrontier;
 
   Segment(long start, long end) {
     this.start = start;
     this.end = end;
     this.frontier = new AtomicLong(start);
+  }
+
+  void assigned() {
+    assignedFrontier = frontier.get();
+    assignedNanos = System.nanoTime();
+  }
+
+  /**
+   * Bytes/s since the segment was assigned, or -1 while it has been running for less than
+   * {@code minNanos} (a fresh connection has no meaningful speed yet).
+   */
+  long speed(long minNanos) {
+    long elapsed = System.nanoTime() - assignedNanos;
+    if (assignedNanos == 0 || elapsed < minNanos) {
+      return -1;
+    }
+    return (frontier.get() - assignedFrontier) * 1_000_000_000L / elapsed;
   }
 
   long end() {

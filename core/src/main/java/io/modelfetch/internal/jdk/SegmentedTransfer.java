@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A file fetched as byte ranges over several connections into one partial file with positional
- * writes. The calling thread is the monitor: it adds connections when the budget allows, abandons
- * stalled ones, and checkpoints the resume state; each connection runs a {@link RangeWorker}.
+ * writes. The calling thread is the monitor: it adds connections when the budget allows and
+ * checkpoints the resume state; each connection runs a {@link RangeWorker}. (Silent connections are
+ * timed out by the {@link DataClient} itself.)
  */
 final class SegmentedTransfer {
   /** Checkpoint at least this often... */
@@ -162,12 +163,8 @@ final class SegmentedTransfer {
         }
       }
       long now = System.nanoTime();
-      long idleLimit = transfer.idleTimeout().toNanos();
-      for (RangeWorker w : workers) {
-        w.abortIfStalled(idleLimit);
-      }
       if (failure.get() == null && !transfer.isCancelled() && workers.size() < connections
-          && scheduler.hasSplittableWork() && transfer.budget().tryAcquire()) {
+          && scheduler.needsAnotherConnection() && transfer.budget().tryAcquire()) {
         startWorker(false);
       }
       long covered = scheduler.covered();

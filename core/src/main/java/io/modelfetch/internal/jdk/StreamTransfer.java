@@ -41,9 +41,15 @@ final class StreamTransfer {
 
   TransferResult run() throws DownloadException {
     try (FileChannel channel = FileChannel.open(transfer.partFile(), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        StandardOpenOption.WRITE)) {
+      long stale = channel.size();
+      channel.truncate(0);
       ControlFile.delete(ControlFile.pathFor(transfer.partFile()));
       transfer.events().started(0);
+      if (stale > 0) {
+        transfer.events().restarted("the server no longer accepts range requests, so the " + stale
+            + " bytes of the partial download cannot be resumed; starting over");
+      }
       transfer.events().connections(1);
       for (int attempt = 1; ; attempt++) {
         transfer.checkNotCancelled();
@@ -63,11 +69,7 @@ final class StreamTransfer {
                   false);
             }
             response.discard(64 * 1024);
-            if (!Backoff.retryableStatus(status) || attempt >= transfer.maxAttempts()) {
-              throw HttpErrors.forStatus(status, response.uri());
-            }
-            wait = Backoff.delay(attempt + 1, response.header("Retry-After").orElse(null),
-                response.header("RateLimit").orElse(null));
+            wait = Backoff.retryWait(response, attempt, transfer.maxAttempts());
             reason = "HTTP " + status + " from " + response.uri().getHost();
           }
         } catch (WriteFailure e) {

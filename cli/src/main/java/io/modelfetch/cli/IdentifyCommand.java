@@ -1,0 +1,152 @@
+package io.modelfetch.cli;
+
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadHandle;
+import io.modelfetch.DownloadListener;
+import io.modelfetch.DownloadRequest;
+import io.modelfetch.Downloads;
+import io.modelfetch.Metadata;
+import io.modelfetch.civitai.CivitaiResolver;
+import io.modelfetch.internal.Sizes;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelfetch identify}: looks local model files up on CivitAI by SHA-256 and writes their sidecars. */
+@Command(name = "identify", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Looks local model files up on CivitAI by their SHA-256 and writes beside each one",
+        "NAME.civitai.info (as the Civitai Helper extension does) and NAME.preview.<png|jpg|webp>.",
+        "Folders are searched for model files (" + IdentifyCommand.EXTENSIONS_TEXT + ") without a .civitai.info."},
+    footer = {"", "Token: CIVITAI_TOKEN (or CIVITAI_API_TOKEN). Endpoint: CIVITAI_ENDPOINT.",
+        "Exit codes as for downloads; 3 when CivitAI knows a file's hash not."})
+final class IdentifyCommand implements Callable<Integer> {
+  static final String EXTENSIONS_TEXT = ".safetensors .ckpt .pt .pth .bin .gguf";
+  private static final Set<String> EXTENSIONS = Set.of("safetensors", "ckpt", "pt", "pth", "bin", "gguf");
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "model files, or folders to search")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--a1111-json", description = "also write A1111's NAME.json (activation text, sd version);"
+      + " an existing one is kept")
+  boolean a1111Json;
+
+  @Option(names = "--refresh", description = "in folders, also look up files that already have a .civitai.info")
+  boolean refresh;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "also trust the CA certificates in this PEM file")
+  Path caFile;
+
+  @Option(names = {"-q", "--quiet"}, description = "no 'hashing ...' lines")
+  boolean quiet;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> environment;
+
+  IdentifyCommand(PrintStream out, PrintStream err, Map<String, String> environment) {
+    this.out = out;
+    this.err = err;
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    Downloads.Builder builder = Downloads.builder().listener(new DownloadListener() {
+      @Override
+      public void onNotice(DownloadHandle download, String message) {
+        err.println(message);
+      }
+    });
+    if (environment != null) {
+      builder.environment(environment);
+    }
+    if (caFile != null) {
+      if (!Files.isReadable(caFile)) {
+        err.println("modelfetch: cannot read the CA file " + caFile);
+        return 2;
+      }
+      builder.trustCertificates(caFile);
+    }
+    int status = 0;
+    try (Downloads downloads = builder.build()) {
+      for (Path file : files()) {
+        if (!quiet) {
+          err.println("hashing " + file + sizeOf(file));
+        }
+        DownloadRequest request = CivitaiResolver.identify(file);
+        if (a1111Json) {
+          request = request.option("civitai.a1111Json", "true");
+        }
+        try {
+          out.println(file + ": " + describe(downloads.download(request).metadata()));
+        } catch (DownloadException e) {
+          err.println("modelfetch: " + file + ": " + e.getMessage());
+          status = status == 0 ? ExitCodes.of(e.kind()) : status;
+        }
+      }
+    } catch (IOException e) {
+      err.println("modelfetch: " + e.getMessage());
+      return 1;
+    }
+    return status;
+  }
+
+  /** The files named, and the model files in the folders named (those already identified only with --refresh). */
+  private List<Path> files() throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path path : paths) {
+      if (!Files.isDirectory(path)) {
+        files.add(path);
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(path)) {
+        walk.filter(Files::isRegularFile).filter(IdentifyCommand::isModel)
+            .filter(p -> refresh || !Files.exists(p.resolveSibling(baseName(p) + ".civitai.info")))
+            .sorted()
+            .forEach(files::add);
+      }
+    }
+    return files;
+  }
+
+  private static boolean isModel(Path p) {
+    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1));
+  }
+
+  private static String baseName(Path p) {
+    String name = p.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  private static String sizeOf(Path file) {
+    try {
+      return " (" + Sizes.human(Files.size(file)) + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** {@code Model / Version (LORA, SDXL 1.0) https://civitai.com/models/...} */
+  private static String describe(Metadata m) {
+    StringJoiner kind = new StringJoiner(", ", " (", ")").setEmptyValue("");
+    m.modelType().ifPresent(kind::add);
+    m.baseModel().ifPresent(kind::add);
+    return m.modelName().orElse("?") + " / " + m.versionName().orElse("?") + kind + m.pageUrl().map(u -> " " + u)
+        .orElse("");
+  }
+}

@@ -1,0 +1,67 @@
+package io.modelfetch.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.modelfetch.DownloadRequest;
+import io.modelfetch.Downloads;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A download from a throwaway loopback server, run once by the {@code ./modelfetch} launcher after a
+ * build with {@code -XX:ArchiveClassesAtExit}: it loads the classes a real download needs, so the
+ * class-data archive that makes every later start faster covers them.
+ */
+final class WarmUp {
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
+  private static final int SIZE = 8 << 20;
+
+  private WarmUp() {
+  }
+
+  static int run() throws IOException {
+    byte[] data = new byte[SIZE];
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext("/warm-up.bin", exchange -> {
+      String range = exchange.getRequestHeaders().getFirst("Range");
+      Matcher m = range == null ? null : RANGE.matcher(range);
+      int first = 0;
+      int last = SIZE - 1;
+      if (m != null && m.matches()) {
+        first = Integer.parseInt(m.group(1));
+        last = Math.min(SIZE - 1, Integer.parseInt(m.group(2)));
+        exchange.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + SIZE);
+        exchange.sendResponseHeaders(206, last - first + 1);
+      } else {
+        exchange.sendResponseHeaders(200, SIZE);
+      }
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(data, first, last - first + 1);
+      }
+    });
+    server.start();
+    Path dir = Files.createTempDirectory("modelfetch-warm-up");
+    try (Downloads downloads = Downloads.builder().connectionsPerFile(4).build()) {
+      downloads.download(DownloadRequest.of("http://127.0.0.1:" + server.getAddress().getPort() + "/warm-up.bin")
+          .into(dir));
+      return 0;
+    } catch (io.modelfetch.DownloadException e) {
+      System.err.println("modelfetch: warm-up download failed: " + e.getMessage());
+      return 1;
+    } finally {
+      server.stop(0);
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.modelfetch.huggingface;
+
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadException.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.InvalidPathException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * huggingface_hub's cache layout, so transformers and diffusers find the files offline:
+ * <pre>
+ * {root}/models--{org}--{name}/blobs/{etag}                    the content (named by SHA-256 or git blob id)
+ * {root}/models--{org}--{name}/snapshots/{commit}/{path}       relative symlink to ../../blobs/{etag}
+ * {root}/models--{org}--{name}/refs/{branch}                   the commit the branch pointed at
+ * </pre>
+ * Where symbolic links cannot be made (Windows without Developer Mode), the snapshot gets a copy.
+ */
+final class HubCache {
+  private static final String CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n"
+      + "# This file is a cache directory tag created by huggingface_hub.\n"
+      + "# For information about cache directory tags, see:\n"
+      + "#\thttps://bford.info/cachedir/\n";
+
+  private final Path repoFolder;
+
+  private HubCache(Path repoFolder) {
+    this.repoFolder = repoFolder;
+  }
+
+  /** The cache of one repository under {@code root} ({@code HF_HUB_CACHE}). */
+  static HubCache of(Path root, HubLocation repo) {
+    return new HubCache(root.toAbsolutePath().normalize()
+        .resolve(repo.type().plural() + "--" + repo.repoId().replace("/", "--")));
+  }
+
+  /** The cache a blob path (from {@link #blob}) belongs to. */
+  static HubCache ofBlob(Path blob) {
+    return new HubCache(blob.getParent().getParent());
+  }
+
+  /** Where the content with this ETag lives. */
+  Path blob(String etag) {
+    return repoFolder.resolve("blobs").resolve(etag);
+  }
+
+  /**
+   * Where {@code path} appears in the snapshot of {@code commit}; fails for a path that would leave it.
+   */
+  Path pointer(String commit, String path) throws DownloadException {
+    return inside(repoFolder.resolve("snapshots").resolve(commit), path, "file path");
+  }
+
+  /**
+   * Makes {@code snapshots/{commit}/{path}} point at the blob and records {@code refs/{ref}}.
+   *
+   * @param ref the branch or tag asked for, or {@code null} when a commit was asked for
+   * @return whether the snapshot got a copy because symbolic links are not possible here
+   */
+  boolean link(Path blob, String commit, String path, String ref) throws DownloadException {
+    Path pointer = pointer(commit, path);
+    boolean copied;
+    try {
+      Files.createDirectories(pointer.getParent());
+      copied = linkOrCopy(blob, pointer);
+      if (ref != null) {
+        writeRef(inside(repoFolder.resolve("refs"), ref, "revision"), commit);
+      }
+      tagCacheDirectory();
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot update the Hugging Face cache at " + repoFolder + ": "
+          + e.getMessage(), e);
+    }
+    return copied;
+  }
+
+  private static boolean linkOrCopy(Path blob, Path pointer) throws IOException {
+    Path relative = pointer.getParent().relativize(blob);
+    if (Files.isSymbolicLink(pointer) && Files.readSymbolicLink(pointer).equals(relative)) {
+      return false;
+    }
+    Path temp = pointer.resolveSibling(pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    boolean copied = false;
+    try {
+      Files.createSymbolicLink(temp, relative);
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      Files.deleteIfExists(temp);
+      Files.copy(blob, temp);
+      copied = true;
+    }
+    replace(temp, pointer);
+    return copied;
+  }
+
+  /** {@code refs/{ref}} holds the commit, written atomically as huggingface_hub does. */
+  private static void writeRef(Path ref, String commit) throws IOException {
+    if (Files.isRegularFile(ref) && Files.readString(ref, StandardCharsets.UTF_8).equals(commit)) {
+      return;
+    }
+    Files.createDirectories(ref.getParent());
+    Path temp = ref.resolveSibling(ref.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Files.writeString(temp, commit, StandardCharsets.UTF_8);
+    replace(temp, ref);
+  }
+
+  private void tagCacheDirectory() throws IOException {
+    try {
+      Files.writeString(repoFolder.getParent().resolve("CACHEDIR.TAG"), CACHEDIR_TAG, StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (FileAlreadyExistsException alreadyTagged) {
+      // written by an earlier run or by huggingface_hub
+    }
+  }
+
+  private static void replace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** {@code base/relative}, refusing empty, {@code .} and {@code ..} segments from the Hub or the user. */
+  private static Path inside(Path base, String relative, String what) throws DownloadException {
+    Path resolved = base;
+    for (String segment : relative.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\")
+          || segment.indexOf('\0') >= 0) {
+        throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "refusing the " + what + " '" + relative
+            + "' in the Hugging Face cache: it is not a plain relative path");
+      }
+      try {
+        resolved = resolved.resolve(segment);
+      } catch (InvalidPathException e) {
+        throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the " + what + " '" + relative
+            + "' cannot be stored on this file system: " + e.getReason());
+      }
+    }
+    if (!resolved.normalize().startsWith(base)) {
+      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "refusing the " + what + " '" + relative
+          + "': it leaves " + base);
+    }
+    return resolved;
+  }
+}

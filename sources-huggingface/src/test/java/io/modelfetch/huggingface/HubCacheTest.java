@@ -1,0 +1,168 @@
+package io.modelfetch.huggingface;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadException.Kind;
+import io.modelfetch.DownloadRequest;
+import io.modelfetch.DownloadResult;
+import io.modelfetch.DownloadedFile.Status;
+import io.modelfetch.Downloads;
+import io.modelfetch.testing.TestData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The huggingface_hub cache layout, written through the engine, and read again without transfers. */
+class HubCacheTest {
+  private static final byte[] WEIGHTS = TestData.bytes(1 << 20, 21);
+  private static final byte[] UNET = TestData.bytes(100_000, 22);
+  private static final byte[] CONFIG = "{\"model_type\": \"tiny\"}\n".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir
+  Path tmp;
+  private FakeHub fake;
+  private Path hubCache;
+
+  @BeforeEach
+  void start() throws Exception {
+    fake = FakeHub.start();
+    hubCache = tmp.resolve("hf-home/hub");
+    fake.repo("", "org/tiny")
+        .lfs("model.safetensors", WEIGHTS)
+        .lfs("unet/diffusion_pytorch_model.safetensors", UNET)
+        .git("config.json", CONFIG)
+        .publish("main", 100);
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  private Downloads downloads() {
+    return Downloads.builder()
+        .endpoint("huggingface", fake.base())
+        .environment(FakeHub.env("HOME", tmp.resolve("home").toString(), "HF_HOME", tmp.resolve("hf-home").toString()))
+        .connectionsPerFile(4)
+        .idleTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  private static DownloadRequest snapshot() {
+    return DownloadRequest.of("https://huggingface.co/org/tiny").into(Path.of("unused"))
+        .option(HuggingFaceResolver.OPTION_CACHE, "true");
+  }
+
+  @Test
+  void writesBlobsRelativeSnapshotLinksAndTheBranchRef() throws Exception {
+    DownloadResult result;
+    try (Downloads d = downloads()) {
+      result = d.download(snapshot());
+    }
+
+    Path repo = hubCache.resolve("models--org--tiny");
+    Path blobs = repo.resolve("blobs");
+    assertThat(Files.readAllBytes(blobs.resolve(TestData.sha256(WEIGHTS)))).isEqualTo(WEIGHTS);
+    assertThat(Files.readAllBytes(blobs.resolve(TestData.sha256(UNET)))).isEqualTo(UNET);
+    assertThat(Files.readAllBytes(blobs.resolve(FakeHub.gitBlobSha1(CONFIG)))).isEqualTo(CONFIG);
+    try (Stream<Path> all = Files.list(blobs)) {
+      assertThat(all).as("no partial or lock files left").hasSize(3);
+    }
+
+    Path snapshot = repo.resolve("snapshots").resolve(FakeHub.COMMIT);
+    assertThat(Files.readSymbolicLink(snapshot.resolve("model.safetensors")))
+        .isEqualTo(Path.of("..", "..", "blobs", TestData.sha256(WEIGHTS)));
+    assertThat(Files.readSymbolicLink(snapshot.resolve("unet/diffusion_pytorch_model.safetensors")))
+        .isEqualTo(Path.of("..", "..", "..", "blobs", TestData.sha256(UNET)));
+    assertThat(Files.readSymbolicLink(snapshot.resolve("config.json")))
+        .isEqualTo(Path.of("..", "..", "blobs", FakeHub.gitBlobSha1(CONFIG)));
+    assertThat(Files.readAllBytes(snapshot.resolve("unet/diffusion_pytorch_model.safetensors"))).isEqualTo(UNET);
+    assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(FakeHub.COMMIT);
+    assertThat(hubCache.resolve("CACHEDIR.TAG")).exists();
+    assertThat(tmp.resolve("unused")).as("the plain folder is not used").doesNotExist();
+    assertThat(result.files()).extracting(f -> f.path()).as("reported where Python tools look")
+        .containsExactlyInAnyOrder(snapshot.resolve("model.safetensors"),
+            snapshot.resolve("unet/diffusion_pytorch_model.safetensors"), snapshot.resolve("config.json"));
+  }
+
+  @Test
+  void aSecondRunFindsEverythingInTheCacheAndTransfersNothing() throws Exception {
+    try (Downloads d = downloads()) {
+      d.download(snapshot());
+      int cdnGets = cdnGets();
+      assertThat(cdnGets).isPositive();
+      int hubHeads = (int) fake.hubRequests().stream().filter(r -> r.getMethod().getName().equals("HEAD")).count();
+
+      DownloadResult again = d.download(snapshot());
+
+      assertThat(again.files()).hasSize(3).allSatisfy(f -> assertThat(f.status()).isEqualTo(Status.ALREADY_PRESENT));
+      assertThat(again.bytesTransferred()).isZero();
+      assertThat(cdnGets()).as("the CDN saw no GET the second time").isEqualTo(cdnGets);
+      assertThat(fake.hubRequests().stream().filter(r -> r.getMethod().getName().equals("HEAD")).count())
+          .isEqualTo(hubHeads);
+    }
+  }
+
+  @Test
+  void aSnapshotLinkLostFromTheCacheIsRecreatedWithoutDownloading() throws Exception {
+    Path link = hubCache.resolve("models--org--tiny/snapshots/" + FakeHub.COMMIT + "/model.safetensors");
+    try (Downloads d = downloads()) {
+      d.download(snapshot());
+      Files.delete(link);
+      Files.writeString(hubCache.resolve("models--org--tiny/refs/main"), "stale");
+      int cdnGets = cdnGets();
+
+      d.download(snapshot());
+
+      assertThat(cdnGets()).isEqualTo(cdnGets);
+    }
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readAllBytes(link)).isEqualTo(WEIGHTS);
+    assertThat(Files.readString(hubCache.resolve("models--org--tiny/refs/main"))).isEqualTo(FakeHub.COMMIT);
+  }
+
+  @Test
+  void aSingleFileGoesIntoTheCacheAtTheCommitTheHubNamed() throws Exception {
+    Path other = tmp.resolve("explicit-cache");
+    try (Downloads d = downloads()) {
+      d.download(DownloadRequest.of("hf://org/tiny/unet/diffusion_pytorch_model.safetensors").into(tmp)
+          .option(HuggingFaceResolver.OPTION_CACHE_DIR, other.toString()));
+    }
+    Path repo = other.resolve("models--org--tiny");
+    assertThat(Files.readAllBytes(repo.resolve("snapshots/" + FakeHub.COMMIT
+        + "/unet/diffusion_pytorch_model.safetensors"))).isEqualTo(UNET);
+    assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(FakeHub.COMMIT);
+  }
+
+  @Test
+  void aPathFromTheHubThatWouldLeaveTheSnapshotIsRefused() {
+    HubCache cache = HubCache.of(tmp, new HubLocation(RepoType.MODEL, "org/tiny", null, null, false));
+    for (String bad : new String[] {"../../../etc/passwd", "a/../../b", "/abs", "a//b", "./a"}) {
+      assertThatThrownBy(() -> cache.pointer(FakeHub.COMMIT, bad)).isInstanceOfSatisfying(DownloadException.class,
+          e -> assertThat(e.kind()).isEqualTo(Kind.UNEXPECTED_RESPONSE));
+    }
+  }
+
+  @Test
+  void aRevisionThatWouldLeaveTheRefsFolderIsRefused() throws Exception {
+    HubCache cache = HubCache.of(tmp, new HubLocation(RepoType.MODEL, "org/tiny", null, null, false));
+    Path blob = cache.blob(TestData.sha256(UNET));
+    Files.createDirectories(blob.getParent());
+    Files.write(blob, UNET);
+    assertThatThrownBy(() -> cache.link(blob, FakeHub.COMMIT, "x.bin", "../../../escape"))
+        .isInstanceOf(DownloadException.class);
+    assertThat(tmp.getParent().resolve("escape")).doesNotExist();
+  }
+
+  private int cdnGets() {
+    return (int) fake.cdnRequests().stream().filter(r -> r.method().equals("GET")).count();
+  }
+}

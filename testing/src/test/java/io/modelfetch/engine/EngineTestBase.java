@@ -1,0 +1,31 @@
+package io.modelfetch.engine;
+
+import io.modelfetch.Downloads;
+import io.modelfetch.testing.FakeOrigin;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+abstract class EngineTestBase {
+  @TempDir
+  Path dir;
+  FakeOrigin origin;
+
+  @BeforeEach
+  void startOrigin() throws Exception {
+    origin = FakeOrigin.start();
+  }
+
+  @AfterEach
+  void stopOrigin() {
+    origin.close();
+  }
+
+  /** The jdk backend, no plugins from the class path, short timeouts. */
+  Downloads.Builder builder() {
+    return Downloads.builder().discoverPlugins(false).defaultBackend("jdk").retries(2)
+        .idleTimeout(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,107 @@
+package io.modelfetch.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelfetch.DownloadException;
+import io.modelfetch.DownloadRequest;
+import io.modelfetch.DownloadResult;
+import io.modelfetch.Downloads;
+import io.modelfetch.testing.FakeOrigin;
+import io.modelfetch.testing.TestCertificates;
+import io.modelfetch.testing.TestData;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The https data path: the shared TLS context, a custom CA, host name verification, CONNECT through a proxy. */
+class TlsAndProxyTest {
+  @TempDir
+  static Path certDir;
+  @TempDir
+  Path dir;
+  static TestCertificates certs;
+  static FakeOrigin origin;
+  static final byte[] DATA = TestData.bytes(6 << 20, 50);
+
+  @BeforeAll
+  static void start() throws Exception {
+    certs = TestCertificates.forLocalhost(certDir);
+    origin = FakeOrigin.startTls(certs.serverContext());
+    origin.file("/secure.safetensors", DATA).etag("\"s\"");
+  }
+
+  @AfterAll
+  static void stop() {
+    origin.close();
+  }
+
+  private static Downloads.Builder builder() {
+    return Downloads.builder().discoverPlugins(false).defaultBackend("jdk").retries(1)
+        .idleTimeout(Duration.ofSeconds(5)).connectionsPerFile(4);
+  }
+
+  @Test
+  void downloadsOverHttpsTrustingACustomCa() throws Exception {
+    try (Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      DownloadResult r = d.download(DownloadRequest.of(origin.url("/secure.safetensors")).into(dir)
+          .sha256(TestData.sha256(DATA)));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(DATA);
+    }
+  }
+
+  @Test
+  void anUntrustedCertificateFailsAndSaysWhatToDo() throws Exception {
+    try (Downloads d = builder().build()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url("/secure.safetensors")).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.NETWORK);
+            assertThat(e.getMessage()).contains("TLS").contains("--ca-file");
+          });
+    }
+    assertThat(dir.resolve("secure.safetensors")).doesNotExist();
+  }
+
+  @Test
+  void aCertificateForAnotherHostNameIsRefused() throws Exception {
+    String byIp = "https://127.0.0.1:" + origin.port() + "/secure.safetensors";
+    try (Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of(byIp).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class,
+              e -> assertThat(e.kind()).isEqualTo(DownloadException.Kind.NETWORK));
+    }
+  }
+
+  @Test
+  void tunnelsThroughAnHttpProxyWithConnect() throws Exception {
+    try (ConnectProxy proxy = new ConnectProxy()) {
+      ProxySelector selector = new ProxySelector() {
+        @Override
+        public List<Proxy> select(URI uri) {
+          return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxy.port())));
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+        }
+      };
+      try (Downloads d = builder().trustCertificates(certs.pem()).proxySelector(selector).build()) {
+        DownloadResult r = d.download(DownloadRequest.of(origin.url("/secure.safetensors")).into(dir));
+        assertThat(Files.readAllBytes(r.path())).isEqualTo(DATA);
+      }
+      assertThat(proxy.requestLines).isNotEmpty()
+          .allSatisfy(line -> assertThat(line).isEqualTo("CONNECT localhost:" + origin.port() + " HTTP/1.1"));
+    }
+  }
+}
