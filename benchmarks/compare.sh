@@ -73,7 +73,7 @@ cleanup() {
 trap cleanup EXIT
 
 rate_mib=$(echo "$RATE" | awk '/[mM]$/ { print $0 + 0; next } /[kK]$/ { print ($0 + 0) / 1024; next } { print $0 / 1048576 }')
-tsv="$work/runs.tsv"
+tsv="$RESULTS/compare.tsv.partial"   # written as runs finish, renamed to compare.tsv at the end
 printf 'section\tcase\ttool\tconnections\tfile\tbytes\trun\twall_s\tuser_s\tsys_s\trss_kib\tok\n' > "$tsv"
 
 url_for() {  # case file -> URL
@@ -133,6 +133,17 @@ measure() {  # section case tool connections file run verify
   rm -rf "$dir"
 }
 
+# The most heap in use at any point a GC log shows, in MiB: before each collection ("Pause Young
+# ... 40M->6M(64M)") and at exit (the collectors' "used NNNK" lines; a short run may not collect).
+heap_peak() {
+  awk '
+    { while (match($0, /[0-9]+M->[0-9]+M\([0-9]+M\)/)) { v = substr($0, RSTART, RLENGTH) + 0; if (v > peak) peak = v; $0 = substr($0, RSTART + RLENGTH) } }
+    /(garbage-first heap|def new generation|tenured generation|PSYoungGen|ParOldGen|ZHeap|Shenandoah).*used [0-9]+K/ {
+      match($0, /used [0-9]+K/); exit_used += substr($0, RSTART + 5, RLENGTH - 6) / 1024
+    }
+    END { if (exit_used > peak) peak = exit_used; printf "%.0f\n", peak }' "$1"
+}
+
 rotated() {  # offset items... -> the items, starting at offset (mod count)
   local k=$1; shift
   local items=("$@") i
@@ -174,11 +185,9 @@ if [ "$HEAP" = 1 ]; then
   saved_opts=${MODELFETCH_JAVA_OPTS:-}
   for ((run = 1; run <= RUNS; run++)); do
     for file in 256m.bin 1g.bin; do
-      export MODELFETCH_JAVA_OPTS="$saved_opts -Xmx64m -Xlog:gc:file=$work/gc-$file-$run.log"
+      export MODELFETCH_JAVA_OPTS="$saved_opts -Xmx64m -Xlog:gc,gc+heap+exit:file=$work/gc-$file-$run.log"
       measure heap http-fast modelfetch "$CONNECTIONS" "$file" "$run" "$([ "$run" = 1 ] && echo 1 || echo 0)"
-      # the largest heap occupancy any collection saw ("Pause Young ... 40M->6M(64M)")
-      grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$work/gc-$file-$run.log" | awk -F'[M>-]' '{ if ($1 > m) m = $1 } END { print m + 0 }' \
-        > "$work/heap-$file-$run"
+      heap_peak "$work/gc-$file-$run.log" > "$work/heap-$file-$run"
     done
   done
   MODELFETCH_JAVA_OPTS=$saved_opts
@@ -262,7 +271,7 @@ report="$work/compare.md"
     echo
     echo "### Heap: modelfetch with \`-Xmx64m\`, /fast/, $CONNECTIONS connections"
     echo
-    echo "| file | runs | succeeded | MiB/s | peak RSS MiB | largest heap occupancy at a GC, MiB |"
+    echo "| file | runs | succeeded | MiB/s | peak RSS MiB | most heap in use (GC log), MiB |"
     echo "|---|---:|---:|---:|---:|---:|"
     awk -F'\t' '
       function median(list,   n, a, i, j, t) {
@@ -285,7 +294,7 @@ report="$work/compare.md"
         small = order[1]; large = order[count]
         if (count == 2 && ok[small] == runs[small] && ok[large] == runs[large]) {
           # flat: 4x the bytes may not take more than 25% (or 4 MiB) more heap
-          printf "\nHeap flat in file size: every run succeeded with -Xmx64m; largest heap occupancy %d MiB for %s vs %d MiB for %s (**%s**); peak RSS %.0f vs %.0f MiB.\n",
+          printf "\nHeap flat in file size: every run succeeded with -Xmx64m; most heap in use %d MiB for %s vs %d MiB for %s (**%s**); peak RSS %.0f vs %.0f MiB.\n",
             heap[small], small, heap[large], large, heap[large] <= heap[small] * 1.25 || heap[large] <= heap[small] + 4 ? "met" : "not met",
             median(rss[small]), median(rss[large])
         } else {
@@ -322,7 +331,8 @@ report="$work/compare.md"
   fi
 } > "$report"
 
-cp "$tsv" "$RESULTS/compare.tsv"
+mv "$tsv" "$RESULTS/compare.tsv"
+tsv="$RESULTS/compare.tsv"
 cp "$report" "$RESULTS/compare.md"
 if [ "$SWEEP" = 1 ]; then
   "$here/chart.sh" "$tsv" "$rate_mib" "$SWEEP_FILE" "$stamp" > "$RESULTS/connections.svg"
