@@ -204,6 +204,7 @@ report="$work/compare.md"
     "$(java -version 2>&1 | head -n 1); nginx $(nginx -v 2>&1 | sed 's|.*/||');" \
     "$(for t in "${tools[@]}"; do case $t in aria2c) aria2c --version | head -n 1;; axel) axel --version | head -n 1;; curl) curl --version | head -n 1 | cut -d' ' -f1-2;; esac; done | paste -sd ',' - | sed 's/,/, /g')."
   echo "Load average before: ${uptime_before##*load average: }; after: ${uptime_after##*load average: }."
+  echo "modelfetch runs through ./modelfetch (JVM options there: \`$(grep -m1 '^opts=' "$repo/modelfetch" || echo 'none found')\`; MODELFETCH_JAVA_OPTS: \`${MODELFETCH_JAVA_OPTS:-none}\`)."
   echo "Origin: nginx on loopback, /slow/ capped at $RATE per connection (ceiling $((CONNECTIONS * ${rate_mib%.*})) MiB/s at $CONNECTIONS connections); files written to $OUT (tmpfs)."
   echo "Each number is the median of the runs; throughput is the file size over the whole process's wall time (JVM start included),"
   echo "CPU is user+sys of the process, RSS its peak (GNU time). \"vs modelfetch\" is the tool's throughput (CPU) divided by modelfetch's."
