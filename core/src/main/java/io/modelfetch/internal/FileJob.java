@@ -7,7 +7,6 @@ import io.modelfetch.DownloadedFile;
 import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.file.Checksums;
-import io.modelfetch.internal.file.FileNames;
 import io.modelfetch.internal.file.TargetLock;
 import io.modelfetch.internal.jdk.JdkBackend;
 import io.modelfetch.spi.DownloadBackend;
@@ -23,10 +22,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,13 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FileJob {
   /** Restarts from byte 0 because the remote file changed, before giving up. */
   private static final int MAX_RESTARTS = 2;
-  private static final Set<String> MODEL_EXTENSIONS = Set.of("safetensors", "ckpt", "pt", "pth", "bin", "gguf",
-      "onnx", "h5", "msgpack", "pkl", "pickle", "zip", "tar", "gz", "7z", "npz", "npy", "tflite", "mlmodel", "engine");
 
   private final DownloadTask task;
   private final RemoteFile file;
   private final SourceResolver resolver;
   private final EngineConfig config;
+  private final TargetPlanner planner;
   private final AtomicLong done = new AtomicLong();
   private final AtomicBoolean announced = new AtomicBoolean();
   private volatile long size;
@@ -55,6 +51,7 @@ final class FileJob {
     this.file = file;
     this.resolver = resolver;
     this.config = task.engine().config();
+    this.planner = new TargetPlanner(task, file);
     this.size = file.size();
   }
 
@@ -72,7 +69,7 @@ final class FileJob {
 
   DownloadedFile run() throws DownloadException {
     DownloadRequest request = task.request();
-    Optional<Path> early = targetWithoutProbe();
+    Optional<Path> early = planner.targetWithoutProbe();
     if (early.isPresent() && size >= 0) {
       Optional<DownloadedFile> present = alreadyPresent(early.get(), null);
       if (present.isPresent()) {
@@ -89,8 +86,8 @@ final class FileJob {
     if (size < 0) {
       size = probe.size();
     }
-    Path target = early.orElseGet(() -> targetFromServer(probe));
-    checkContentType(probe, target);
+    Path target = early.orElseGet(() -> planner.targetFromServer(probe));
+    TargetPlanner.checkContentType(probe, target);
     try {
       Files.createDirectories(target.getParent());
     } catch (IOException e) {
@@ -138,7 +135,7 @@ final class FileJob {
     Path part = target.resolveSibling(target.getFileName() + ".part");
     Probe probe = firstProbe;
     DownloadBackend backend = task.engine().backendFor(task.request(), task);
-    checkFreeSpace(target, part);
+    planner.checkFreeSpace(target, part, size);
     TransferResult result = null;
     boolean builtIn = backend.name().equals(JdkBackend.NAME);
     for (int restarts = 0; result == null; restarts++) {
@@ -155,7 +152,7 @@ final class FileJob {
         restarted(target, e.getMessage());
         discardPartial(part);
         Probe fresh = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
-        checkContentType(fresh, target);
+        TargetPlanner.checkContentType(fresh, target);
         // the same validator and size as before: the file did not change, the server ignores ranges
         boolean rangesIgnored = e.wholeFileAnswer() && fresh.size() == probe.size()
             && Objects.equals(fresh.validator(), probe.validator());
@@ -285,86 +282,6 @@ final class FileJob {
     finished = true;
     task.events().fileCompleted(result);
     return result;
-  }
-
-  /** The target when the request or the resolver names it; empty when the server must name it. */
-  private Optional<Path> targetWithoutProbe() throws DownloadException {
-    DownloadRequest request = task.request();
-    if (request.file().isPresent()) {
-      return Optional.of(request.file().get().toAbsolutePath().normalize());
-    }
-    if (file.target().isPresent()) {
-      return file.target();
-    }
-    Path dir = directory();
-    if (file.relativePath().isPresent()) {
-      Path rel = FileNames.sanitizeRelative(file.relativePath().get()).orElseThrow(() -> new DownloadException(
-          Kind.UNEXPECTED_RESPONSE, "the source named a file with no usable path: '" + file.relativePath().get() + "'"));
-      return Optional.of(inside(dir, rel));
-    }
-    if (file.fileName().isPresent()) {
-      Optional<String> name = FileNames.sanitize(file.fileName().get());
-      if (name.isPresent()) {
-        return Optional.of(inside(dir, Path.of(name.get())));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private Path targetFromServer(Probe probe) {
-    String name = Optional.ofNullable(probe.fileName()).flatMap(FileNames::sanitize)
-        .or(() -> FileNames.fromUrl(probe.finalUrl()))
-        .or(() -> FileNames.fromUrl(file.url()))
-        .orElse("download");
-    return directory().resolve(name).normalize();
-  }
-
-  private Path directory() {
-    return task.request().directory().orElse(Path.of("")).toAbsolutePath().normalize();
-  }
-
-  private static Path inside(Path dir, Path relative) throws DownloadException {
-    try {
-      return FileNames.inside(dir, relative);
-    } catch (IllegalArgumentException e) {
-      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, e.getMessage());
-    }
-  }
-
-  /** An HTML page (a login or error page) or a JSON/text body where a model file was expected is never saved. */
-  void checkContentType(Probe probe, Path target) throws DownloadException {
-    String type = probe.contentType();
-    if (type == null) {
-      return;
-    }
-    String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
-    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    boolean html = type.equals("text/html") || type.equals("application/xhtml+xml");
-    boolean textual = html || type.startsWith("text/") || type.equals("application/json")
-        || type.equals("application/problem+json");
-    if ((html && !ext.equals("html") && !ext.equals("htm")) || (textual && MODEL_EXTENSIONS.contains(ext))) {
-      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, Secret.redact(probe.finalUrl().toString())
-          + " answered with a " + type + " page instead of the file " + target.getFileName()
-          + "; this is usually a login or error page: check the URL, and whether the source needs a token");
-    }
-  }
-
-  private void checkFreeSpace(Path target, Path part) throws DownloadException {
-    if (size <= 0) {
-      return;
-    }
-    try {
-      long have = Files.isRegularFile(part) ? Math.min(Files.size(part), size) : 0;
-      long needed = size - have;
-      long available = Files.getFileStore(target.getParent()).getUsableSpace();
-      if (needed > available) {
-        throw new DownloadException(Kind.INSUFFICIENT_SPACE, "not enough space for " + target.getFileName()
-            + ": needs " + Sizes.human(needed) + " more, " + Sizes.human(available) + " available in "
-            + target.getParent() + "; free some space or choose another folder");
-      }
-    } catch (IOException e) {
-      task.notice("could not check free space in " + target.getParent() + ": " + e.getMessage());
-    }
   }
 
   private void forceToDisk(Path part) throws DownloadException {
