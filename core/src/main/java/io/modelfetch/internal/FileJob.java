@@ -15,12 +15,8 @@ import io.modelfetch.spi.SourceResolver;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -132,15 +128,16 @@ final class FileJob {
 
   private DownloadedFile transferVerifyAndMove(Path target, Probe firstProbe, ScopedHeaders credentials)
       throws DownloadException {
-    Path part = target.resolveSibling(target.getFileName() + ".part");
+    PartFile part = new PartFile(target, task);
     Probe probe = firstProbe;
     DownloadBackend backend = task.engine().backendFor(task.request(), task);
-    planner.checkFreeSpace(target, part, size);
+    planner.checkFreeSpace(target, part.path(), size);
     TransferResult result = null;
     boolean builtIn = backend.name().equals(JdkBackend.NAME);
     for (int restarts = 0; result == null; restarts++) {
       int extra = builtIn ? 0 : extraConnections();
-      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file, builtIn ? -1 : 1 + extra);
+      TransferImpl transfer = new TransferImpl(this, task, probe, part.path(), credentials, file,
+          builtIn ? -1 : 1 + extra);
       acquireConnection();
       try {
         result = backend.transfer(transfer, task.control());
@@ -150,7 +147,7 @@ final class FileJob {
               + Secret.redact(probe.finalUrl().toString()) + ": " + e.getMessage(), e);
         }
         restarted(target, e.getMessage());
-        discardPartial(part);
+        part.discard();
         Probe fresh = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
         TargetPlanner.checkContentType(fresh, target);
         // the same validator and size as before: the file did not change, the server ignores ranges
@@ -160,7 +157,7 @@ final class FileJob {
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
-          discardPartial(part);
+          part.discard();
         }
         throw e;
       } finally {
@@ -171,10 +168,9 @@ final class FileJob {
       }
     }
     task.events().verifying(target);
-    String sha256 = verify(part, result);
-    forceToDisk(part);
-    move(part, target);
-    deleteResumeState(part);
+    size = part.verifySize(size);
+    String sha256 = part.verifyContent(size, file, result.sha256());
+    part.moveToTarget();
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
     Path shown = resolver.afterDownload(file, target, task.control());
     return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
@@ -206,42 +202,6 @@ final class FileJob {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for a free connection");
-    }
-  }
-
-  private String verify(Path part, TransferResult result) throws DownloadException {
-    try {
-      long actual = Files.size(part);
-      if (size >= 0 && actual != size) {
-        discardPartial(part);
-        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "the download of " + part.getFileName()
-            + " has " + actual + " bytes but should have " + size + "; the partial file was removed, run it again");
-      }
-      size = actual;
-      String expected = file.sha256().orElse(null);
-      String sha256 = result.sha256();
-      if (sha256 == null && (expected != null || config.alwaysHash())) {
-        sha256 = Checksums.sha256(part, task.cancellation()::isCancelled);
-        task.checkNotCancelled();
-      }
-      if (expected != null && !expected.equals(sha256)) {
-        discardPartial(part);
-        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "SHA-256 mismatch for " + part.getFileName()
-            + ": expected " + expected + " but got " + sha256
-            + "; the corrupt download was removed, nothing was written at the final name");
-      }
-      if (file.gitBlobSha1().isPresent()) {
-        String git = Checksums.gitBlobSha1(part, actual, task.cancellation()::isCancelled);
-        task.checkNotCancelled();
-        if (!file.gitBlobSha1().get().equals(git)) {
-          discardPartial(part);
-          throw new DownloadException(Kind.CHECKSUM_MISMATCH, "git blob id mismatch for " + part.getFileName()
-              + ": expected " + file.gitBlobSha1().get() + " but got " + git + "; the corrupt download was removed");
-        }
-      }
-      return sha256;
-    } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + part + " to verify it: " + e.getMessage(), e);
     }
   }
 
@@ -284,71 +244,9 @@ final class FileJob {
     return result;
   }
 
-  private void forceToDisk(Path part) throws DownloadException {
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot flush " + part + " to disk: " + e.getMessage(), e);
-    }
-  }
-
-  private void move(Path part, Path target) throws DownloadException {
-    try {
-      try {
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(target.getParent());
-    } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot move " + part + " to " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Makes the rename durable; not every platform can open a directory, and then the rename is simply not forced. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException ignored) {
-      // best effort
-    }
-  }
-
   void restarted(Path target, String reason) {
     done.set(0);
     task.events().restarted(target, reason);
-  }
-
-  void discardPartial(Path part) {
-    try {
-      Files.deleteIfExists(part);
-    } catch (IOException e) {
-      task.notice("could not delete " + part + ": " + e.getMessage());
-    }
-    deleteResumeState(part);
-  }
-
-  /**
-   * Deletes every backend's resume files beside the partial file ({@code NAME.part.state},
-   * {@code NAME.part.aria2}, ...), whichever backend wrote them; the lock file is the lock's to delete.
-   */
-  private void deleteResumeState(Path part) {
-    String prefix = part.getFileName() + ".";
-    try (var siblings = Files.list(part.getParent())) {
-      for (Path p : (Iterable<Path>) siblings::iterator) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(prefix) && !p.equals(TargetLock.pathFor(targetOf(part)))) {
-          Files.deleteIfExists(p);
-        }
-      }
-    } catch (IOException e) {
-      task.notice("could not delete the resume state beside " + part + ": " + e.getMessage());
-    }
-  }
-
-  private static Path targetOf(Path part) {
-    String name = part.getFileName().toString();
-    return part.resolveSibling(name.substring(0, name.length() - ".part".length()));
   }
 
   void addDone(long bytes) {
