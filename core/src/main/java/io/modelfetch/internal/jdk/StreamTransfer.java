@@ -139,15 +139,4 @@ final class StreamTransfer {
     }
     return pos;
   }
-
-  /** Writing to the file failed: not a network problem, never retried. */
-  private static final class WriteFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-    final IOException cause;
-
-    WriteFailure(IOException cause) {
-      super(cause);
-      this.cause = cause;
-    }
-  }
 }
