@@ -39,6 +39,7 @@ final class StreamTransfer {
     this.data = data;
   }
 
+  @SuppressWarnings("try") // the cancel registration is only held open while the response is read
   TransferResult run() throws DownloadException {
     try (FileChannel channel = FileChannel.open(transfer.partFile(), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE)) {
