@@ -44,16 +44,19 @@ public class DownloadException extends Exception {
 
   private final Kind kind;
 
+  /** A failure of this kind; the message says what happened and what to do, and holds no secret. */
   public DownloadException(Kind kind, String message) {
     super(message);
     this.kind = kind;
   }
 
+  /** A failure of this kind with the exception that caused it. */
   public DownloadException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }
 
+  /** What went wrong, for programs that react to it (ask for a token, free space, wait). */
   public Kind kind() {
     return kind;
   }

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,17 +114,12 @@ class CivitaiCliTest {
 
   @Test
   void aChildProcessFindsTheEndpointAndTokenInItsRealEnvironment() throws Exception {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath, Main.class.getName(),
+    CliProcess child = CliProcess.start(dir.resolve("child.log"), environment(),
         "https://civitai.com/api/download/models/130072?token=url-s3cret", "-o", dir.toString(), "-q");
-    pb.environment().putAll(environment());
-    pb.redirectErrorStream(true);
-    Process process = pb.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    int exit = child.await(60);
+    String output = child.output();
 
-    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(exit).as(output).isZero();
     assertThat(output).contains("realisticVisionV60B1_v60B1VAE.safetensors").doesNotContain("s3cret");
     assertThat(TestData.sha256(Files.readAllBytes(dir.resolve("realisticVisionV60B1_v60B1VAE.safetensors"))))
         .isEqualTo(sha256);

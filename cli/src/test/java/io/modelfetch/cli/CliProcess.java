@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,14 @@ final class CliProcess {
 
   /** Starts {@code modelfetch ARGS...}; {@code output} receives its stdout and stderr. */
   static CliProcess start(Path output, String... args) throws IOException {
+    return start(output, Map.of(), args);
+  }
+
+  /**
+   * Starts {@code modelfetch ARGS...} with {@code environment} added to this process's own;
+   * {@code output} receives its stdout and stderr.
+   */
+  static CliProcess start(Path output, Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // a short-lived CLI: the client compiler and a small heap start fastest on a busy 2-core machine
@@ -31,11 +40,13 @@ final class CliProcess {
     command.add("-XX:+UseSerialGC");
     command.add("-Xmx128m");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    // the real test class path: with surefire's manifest-only jar, java.class.path names only that jar
+    command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     command.add(Main.class.getName());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    return new CliProcess(p, output);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().putAll(environment);
+    return new CliProcess(builder.start(), output);
   }
 
   /** SIGKILL, and waits until the process is gone. */

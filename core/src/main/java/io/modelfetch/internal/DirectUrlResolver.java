@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * or the URL's path; its identity is the URL without the parameters that change whenever a link
  * is signed again, so a re-signed link to the same file still resumes.
  */
-public final class DirectUrlResolver implements SourceResolver {
+final class DirectUrlResolver implements SourceResolver {
   private static final Pattern SIGNING_PARAMETER = Pattern.compile(
       "(?i)x-amz-(?:date|expires|signature|security-token|credential)|x-goog-(?:date|expires|signature|credential)"
           + "|expires|signature|policy|sig|se|st");

@@ -7,7 +7,6 @@ import io.modelfetch.DownloadedFile;
 import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.file.Checksums;
-import io.modelfetch.internal.file.FileNames;
 import io.modelfetch.internal.file.TargetLock;
 import io.modelfetch.internal.jdk.JdkBackend;
 import io.modelfetch.spi.DownloadBackend;
@@ -16,17 +15,11 @@ import io.modelfetch.spi.SourceResolver;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,13 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FileJob {
   /** Restarts from byte 0 because the remote file changed, before giving up. */
   private static final int MAX_RESTARTS = 2;
-  private static final Set<String> MODEL_EXTENSIONS = Set.of("safetensors", "ckpt", "pt", "pth", "bin", "gguf",
-      "onnx", "h5", "msgpack", "pkl", "pickle", "zip", "tar", "gz", "7z", "npz", "npy", "tflite", "mlmodel", "engine");
 
   private final DownloadTask task;
   private final RemoteFile file;
   private final SourceResolver resolver;
   private final EngineConfig config;
+  private final TargetPlanner planner;
   private final AtomicLong done = new AtomicLong();
   private final AtomicBoolean announced = new AtomicBoolean();
   private volatile long size;
@@ -55,6 +47,7 @@ final class FileJob {
     this.file = file;
     this.resolver = resolver;
     this.config = task.engine().config();
+    this.planner = new TargetPlanner(task, file);
     this.size = file.size();
   }
 
@@ -72,7 +65,7 @@ final class FileJob {
 
   DownloadedFile run() throws DownloadException {
     DownloadRequest request = task.request();
-    Optional<Path> early = targetWithoutProbe();
+    Optional<Path> early = planner.targetWithoutProbe();
     if (early.isPresent() && size >= 0) {
       Optional<DownloadedFile> present = alreadyPresent(early.get(), null);
       if (present.isPresent()) {
@@ -89,8 +82,8 @@ final class FileJob {
     if (size < 0) {
       size = probe.size();
     }
-    Path target = early.orElseGet(() -> targetFromServer(probe));
-    checkContentType(probe, target);
+    Path target = early.orElseGet(() -> planner.targetFromServer(probe));
+    TargetPlanner.checkContentType(probe, target);
     try {
       Files.createDirectories(target.getParent());
     } catch (IOException e) {
@@ -135,15 +128,16 @@ final class FileJob {
 
   private DownloadedFile transferVerifyAndMove(Path target, Probe firstProbe, ScopedHeaders credentials)
       throws DownloadException {
-    Path part = target.resolveSibling(target.getFileName() + ".part");
+    PartFile part = new PartFile(target, task);
     Probe probe = firstProbe;
     DownloadBackend backend = task.engine().backendFor(task.request(), task);
-    checkFreeSpace(target, part);
+    planner.checkFreeSpace(target, part.path(), size);
     TransferResult result = null;
     boolean builtIn = backend.name().equals(JdkBackend.NAME);
     for (int restarts = 0; result == null; restarts++) {
       int extra = builtIn ? 0 : extraConnections();
-      TransferImpl transfer = new TransferImpl(this, task, probe, part, credentials, file, builtIn ? -1 : 1 + extra);
+      TransferImpl transfer = new TransferImpl(this, task, probe, part.path(), credentials, file,
+          builtIn ? -1 : 1 + extra);
       acquireConnection();
       try {
         result = backend.transfer(transfer, task.control());
@@ -153,9 +147,9 @@ final class FileJob {
               + Secret.redact(probe.finalUrl().toString()) + ": " + e.getMessage(), e);
         }
         restarted(target, e.getMessage());
-        discardPartial(part);
+        part.discard();
         Probe fresh = Probe.run(task.engine().data(), refreshStart(), credentials, config, task);
-        checkContentType(fresh, target);
+        TargetPlanner.checkContentType(fresh, target);
         // the same validator and size as before: the file did not change, the server ignores ranges
         boolean rangesIgnored = e.wholeFileAnswer() && fresh.size() == probe.size()
             && Objects.equals(fresh.validator(), probe.validator());
@@ -163,7 +157,7 @@ final class FileJob {
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
         if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
-          discardPartial(part);
+          part.discard();
         }
         throw e;
       } finally {
@@ -174,10 +168,9 @@ final class FileJob {
       }
     }
     task.events().verifying(target);
-    String sha256 = verify(part, result);
-    forceToDisk(part);
-    move(part, target);
-    deleteResumeState(part);
+    size = part.verifySize(size);
+    String sha256 = part.verifyContent(size, file, result.sha256());
+    part.moveToTarget();
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
     Path shown = resolver.afterDownload(file, target, task.control());
     return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
@@ -209,42 +202,6 @@ final class FileJob {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for a free connection");
-    }
-  }
-
-  private String verify(Path part, TransferResult result) throws DownloadException {
-    try {
-      long actual = Files.size(part);
-      if (size >= 0 && actual != size) {
-        discardPartial(part);
-        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "the download of " + part.getFileName()
-            + " has " + actual + " bytes but should have " + size + "; the partial file was removed, run it again");
-      }
-      size = actual;
-      String expected = file.sha256().orElse(null);
-      String sha256 = result.sha256();
-      if (sha256 == null && (expected != null || config.alwaysHash())) {
-        sha256 = Checksums.sha256(part, task.cancellation()::isCancelled);
-        task.checkNotCancelled();
-      }
-      if (expected != null && !expected.equals(sha256)) {
-        discardPartial(part);
-        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "SHA-256 mismatch for " + part.getFileName()
-            + ": expected " + expected + " but got " + sha256
-            + "; the corrupt download was removed, nothing was written at the final name");
-      }
-      if (file.gitBlobSha1().isPresent()) {
-        String git = Checksums.gitBlobSha1(part, actual, task.cancellation()::isCancelled);
-        task.checkNotCancelled();
-        if (!file.gitBlobSha1().get().equals(git)) {
-          discardPartial(part);
-          throw new DownloadException(Kind.CHECKSUM_MISMATCH, "git blob id mismatch for " + part.getFileName()
-              + ": expected " + file.gitBlobSha1().get() + " but got " + git + "; the corrupt download was removed");
-        }
-      }
-      return sha256;
-    } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + part + " to verify it: " + e.getMessage(), e);
     }
   }
 
@@ -287,151 +244,9 @@ final class FileJob {
     return result;
   }
 
-  /** The target when the request or the resolver names it; empty when the server must name it. */
-  private Optional<Path> targetWithoutProbe() throws DownloadException {
-    DownloadRequest request = task.request();
-    if (request.file().isPresent()) {
-      return Optional.of(request.file().get().toAbsolutePath().normalize());
-    }
-    if (file.target().isPresent()) {
-      return file.target();
-    }
-    Path dir = directory();
-    if (file.relativePath().isPresent()) {
-      Path rel = FileNames.sanitizeRelative(file.relativePath().get()).orElseThrow(() -> new DownloadException(
-          Kind.UNEXPECTED_RESPONSE, "the source named a file with no usable path: '" + file.relativePath().get() + "'"));
-      return Optional.of(inside(dir, rel));
-    }
-    if (file.fileName().isPresent()) {
-      Optional<String> name = FileNames.sanitize(file.fileName().get());
-      if (name.isPresent()) {
-        return Optional.of(inside(dir, Path.of(name.get())));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private Path targetFromServer(Probe probe) {
-    String name = Optional.ofNullable(probe.fileName()).flatMap(FileNames::sanitize)
-        .or(() -> FileNames.fromUrl(probe.finalUrl()))
-        .or(() -> FileNames.fromUrl(file.url()))
-        .orElse("download");
-    return directory().resolve(name).normalize();
-  }
-
-  private Path directory() {
-    return task.request().directory().orElse(Path.of("")).toAbsolutePath().normalize();
-  }
-
-  private static Path inside(Path dir, Path relative) throws DownloadException {
-    try {
-      return FileNames.inside(dir, relative);
-    } catch (IllegalArgumentException e) {
-      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, e.getMessage());
-    }
-  }
-
-  /** An HTML page (a login or error page) or a JSON/text body where a model file was expected is never saved. */
-  void checkContentType(Probe probe, Path target) throws DownloadException {
-    String type = probe.contentType();
-    if (type == null) {
-      return;
-    }
-    String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
-    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    boolean html = type.equals("text/html") || type.equals("application/xhtml+xml");
-    boolean textual = html || type.startsWith("text/") || type.equals("application/json")
-        || type.equals("application/problem+json");
-    if ((html && !ext.equals("html") && !ext.equals("htm")) || (textual && MODEL_EXTENSIONS.contains(ext))) {
-      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, Secret.redact(probe.finalUrl().toString())
-          + " answered with a " + type + " page instead of the file " + target.getFileName()
-          + "; this is usually a login or error page: check the URL, and whether the source needs a token");
-    }
-  }
-
-  private void checkFreeSpace(Path target, Path part) throws DownloadException {
-    if (size <= 0) {
-      return;
-    }
-    try {
-      long have = Files.isRegularFile(part) ? Math.min(Files.size(part), size) : 0;
-      long needed = size - have;
-      long available = Files.getFileStore(target.getParent()).getUsableSpace();
-      if (needed > available) {
-        throw new DownloadException(Kind.INSUFFICIENT_SPACE, "not enough space for " + target.getFileName()
-            + ": needs " + Sizes.human(needed) + " more, " + Sizes.human(available) + " available in "
-            + target.getParent() + "; free some space or choose another folder");
-      }
-    } catch (IOException e) {
-      task.notice("could not check free space in " + target.getParent() + ": " + e.getMessage());
-    }
-  }
-
-  private void forceToDisk(Path part) throws DownloadException {
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot flush " + part + " to disk: " + e.getMessage(), e);
-    }
-  }
-
-  private void move(Path part, Path target) throws DownloadException {
-    try {
-      try {
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(target.getParent());
-    } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot move " + part + " to " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Makes the rename durable; not every platform can open a directory, and then the rename is simply not forced. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException ignored) {
-      // best effort
-    }
-  }
-
   void restarted(Path target, String reason) {
     done.set(0);
     task.events().restarted(target, reason);
-  }
-
-  void discardPartial(Path part) {
-    try {
-      Files.deleteIfExists(part);
-    } catch (IOException e) {
-      task.notice("could not delete " + part + ": " + e.getMessage());
-    }
-    deleteResumeState(part);
-  }
-
-  /**
-   * Deletes every backend's resume files beside the partial file ({@code NAME.part.state},
-   * {@code NAME.part.aria2}, ...), whichever backend wrote them; the lock file is the lock's to delete.
-   */
-  private void deleteResumeState(Path part) {
-    String prefix = part.getFileName() + ".";
-    try (var siblings = Files.list(part.getParent())) {
-      for (Path p : (Iterable<Path>) siblings::iterator) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(prefix) && !p.equals(TargetLock.pathFor(targetOf(part)))) {
-          Files.deleteIfExists(p);
-        }
-      }
-    } catch (IOException e) {
-      task.notice("could not delete the resume state beside " + part + ": " + e.getMessage());
-    }
-  }
-
-  private static Path targetOf(Path part) {
-    String name = part.getFileName().toString();
-    return part.resolveSibling(name.substring(0, name.length() - ".part".length()));
   }
 
   void addDone(long bytes) {

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
  * A value built on first use. TLS contexts and the control-plane client are expensive to set up
  * (the JDK's trust store, a selector thread) and a plain-http download needs neither.
  */
-public final class Lazy<T> implements Supplier<T> {
+final class Lazy<T> implements Supplier<T> {
   private final Supplier<T> factory;
   private volatile T value;
 

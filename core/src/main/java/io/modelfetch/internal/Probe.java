@@ -30,6 +30,7 @@ import java.util.Optional;
  */
 record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, String fileName, String contentType) {
 
+  @SuppressWarnings("try") // the cancel registration is only held open while the answer is read
   static Probe run(DataClient data, URI start, ScopedHeaders credentials, EngineConfig config, DownloadTask task)
       throws DownloadException {
     int attempts = config.maxAttempts();

@@ -2,7 +2,11 @@ package io.modelfetch.internal;
 
 import java.util.Locale;
 
-/** Byte counts for people: {@code 6.5 GiB}. */
+/**
+ * Byte counts for people: {@code 6.5 GiB}. Public for the command line, so that its progress line
+ * speaks in the same units as the engine's messages; like all of {@code io.modelfetch.internal},
+ * it is not API.
+ */
 public final class Sizes {
   private Sizes() {
   }

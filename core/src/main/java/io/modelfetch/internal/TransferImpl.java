@@ -128,7 +128,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   @Override
   public URI refresh() throws DownloadException {
     Probe fresh = Probe.run(task.engine().data(), job.refreshStart(), credentials, task.engine().config(), task);
-    job.checkContentType(fresh, part.resolveSibling(stripPart(part.getFileName().toString())));
+    TargetPlanner.checkContentType(fresh, part.resolveSibling(stripPart(part.getFileName().toString())));
     if (fresh.size() != probe.size()) {
       throw new RemoteChangedException("after refreshing the link the file is " + fresh.size()
           + " bytes instead of " + probe.size());

@@ -65,10 +65,12 @@ public final class RemoteFile {
     this.target = b.target;
   }
 
+  /** A builder for a file whose bytes are at {@code url} (or at the end of its redirects). */
   public static Builder builder(URI url) {
     return new Builder(url);
   }
 
+  /** A builder holding this file's values, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder(url);
     b.refreshUrl = refreshUrl;
@@ -115,6 +117,7 @@ public final class RemoteFile {
     return size;
   }
 
+  /** The SHA-256 the file must have, lower-case hex; checked before the file reaches its final name. */
   public Optional<String> sha256() {
     return Optional.ofNullable(sha256);
   }
@@ -124,14 +127,17 @@ public final class RemoteFile {
     return Optional.ofNullable(gitBlobSha1);
   }
 
+  /** Headers (credentials) the engine sends while following {@link #url()}, each only to its own hosts. */
   public List<ScopedHeader> headers() {
     return headers;
   }
 
+  /** What the source says about the model (names, type, base model); reported in the result. */
   public Metadata metadata() {
     return metadata;
   }
 
+  /** Files to write beside the model once it is verified and in place. */
   public List<Sidecar> sidecars() {
     return sidecars;
   }
@@ -206,11 +212,13 @@ public final class RemoteFile {
       return this;
     }
 
+    /** The expected SHA-256 as 64 hex digits, either case; null for unknown. */
     public Builder sha256(String sha256) {
       this.sha256 = checkHex(sha256, HEX64, "sha256");
       return this;
     }
 
+    /** The expected git blob id as 40 hex digits, either case; null for unknown. */
     public Builder gitBlobSha1(String gitBlobSha1) {
       this.gitBlobSha1 = checkHex(gitBlobSha1, HEX40, "gitBlobSha1");
       return this;

@@ -30,10 +30,12 @@ public record Sidecar(String suffix, byte[] content, URI url, boolean overwrite)
     content = content == null ? null : content.clone();
   }
 
+  /** A sidecar with this content (copied), such as a metadata JSON. */
   public static Sidecar ofBytes(String suffix, byte[] content, boolean overwrite) {
     return new Sidecar(suffix, content, null, overwrite);
   }
 
+  /** A sidecar fetched from {@code url} without credentials, such as a preview image. */
   public static Sidecar fromUrl(String suffix, URI url, boolean overwrite) {
     return new Sidecar(suffix, null, url, overwrite);
   }

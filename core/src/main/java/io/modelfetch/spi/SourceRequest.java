@@ -17,6 +17,7 @@ public record SourceRequest(String source, Map<String, String> options, Path dir
     options = Map.copyOf(options);
   }
 
+  /** One source-specific option ({@code huggingface.revision}), if the request set it. */
   public Optional<String> option(String key) {
     return Optional.ofNullable(options.get(key));
   }

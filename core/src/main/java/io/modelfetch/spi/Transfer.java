@@ -43,6 +43,7 @@ public interface Transfer {
   /** Connections this file may use (already within the download's budget). */
   int connections();
 
+  /** How long to wait for a connection to be established. */
   Duration connectTimeout();
 
   /** A connection with no bytes for this long is abandoned and retried. */
@@ -54,6 +55,7 @@ public interface Transfer {
   /** Where to report progress and retries. */
   TransferEvents events();
 
+  /** Whether the download was cancelled; the backend should stop moving bytes soon after. */
   boolean isCancelled();
 
   /** Runs {@code action} (at once if already cancelled) when the download is cancelled; use it to close sockets or stop a process. */
@@ -76,6 +78,7 @@ public interface Transfer {
     /** The number of connections moving bytes now. */
     void connections(int open);
 
+    /** A request failed and will be tried again after {@link RetryInfo#delay()}. */
     void retrying(RetryInfo retry);
 
     /** The partial file is discarded and the transfer starts over, with why. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
+import io.modelfetch.testing.TestResolverContext;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DriveEndpointTest {
 
   private static DriveEndpoint endpoint(String builder, String env) throws DownloadException {
-    return DriveEndpoint.of(new TestContext(builder, env == null ? Map.of() : Map.of("GDRIVE_ENDPOINT", env)));
+    return DriveEndpoint.of(TestResolverContext.forService("gdrive").withEndpoint(builder)
+        .withEnv(env == null ? Map.of() : Map.of("GDRIVE_ENDPOINT", env)));
   }
 
   @ParameterizedTest(name = "{0}")

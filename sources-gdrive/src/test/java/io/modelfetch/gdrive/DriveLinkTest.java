@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.gdrive.DriveLink.Type;
+import io.modelfetch.testing.TestResolverContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,14 +61,14 @@ class DriveLinkTest {
       "https://drive.google.com/uc?id=0B9P1L--7Wd2vU3VUVlFnbTgtS2c",
   })
   void everyFileFormStartsAtTheUcDownloadUrlAsGdownRewritesIt(String url) throws DownloadException {
-    DriveEndpoint drive = DriveEndpoint.of(new TestContext(null, Map.of()));
+    DriveEndpoint drive = DriveEndpoint.of(TestResolverContext.forService("gdrive"));
     assertThat(drive.fileStart(DriveLink.parse(url)))
         .hasToString("https://drive.google.com/uc?id=0B9P1L--7Wd2vU3VUVlFnbTgtS2c&export=download");
   }
 
   @Test
   void theResourceKeyTravelsWithTheFirstRequest() throws DownloadException {
-    DriveEndpoint drive = DriveEndpoint.of(new TestContext(null, Map.of()));
+    DriveEndpoint drive = DriveEndpoint.of(TestResolverContext.forService("gdrive"));
     DriveLink link = DriveLink.parse("https://drive.google.com/file/d/0B_NiLAzvehC9R2stRmQyM3ZiVjQ/view?resourcekey=0-k");
     assertThat(drive.fileStart(link))
         .hasToString("https://drive.google.com/uc?id=0B_NiLAzvehC9R2stRmQyM3ZiVjQ&export=download&resourcekey=0-k");

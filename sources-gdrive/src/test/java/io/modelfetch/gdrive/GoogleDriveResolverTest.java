@@ -9,6 +9,7 @@ import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceRequest;
 import io.modelfetch.testing.TestData;
+import io.modelfetch.testing.TestResolverContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class GoogleDriveResolverTest {
   @TempDir
   Path dir;
   private final byte[] body = TestData.bytes(20_000, 3);
-  private TestContext context;
+  private TestResolverContext context;
 
   @BeforeAll
   static void start() {
@@ -45,7 +46,7 @@ class GoogleDriveResolverTest {
   @BeforeEach
   void resetDrive() {
     drive.reset();
-    context = new TestContext(drive.endpoint(), Map.of());
+    context = TestResolverContext.forService("gdrive").withEndpoint(drive.endpoint());
   }
 
   private List<RemoteFile> resolve(String url) throws DownloadException {
@@ -105,7 +106,7 @@ class GoogleDriveResolverTest {
   @Test
   void theEndpointMayComeFromTheEnvironmentWithATrailingSlash() throws Exception {
     drive.smallFile(ID, "tiny.safetensors", body);
-    context = new TestContext(null, Map.of("GDRIVE_ENDPOINT", drive.endpoint() + "/"));
+    context = TestResolverContext.forService("gdrive").withEnv(Map.of("GDRIVE_ENDPOINT", drive.endpoint() + "/"));
     assertThat(resolve("https://drive.usercontent.google.com/download?id=" + ID + "&export=download&authuser=0")
         .get(0).url()).hasToString(drive.endpoint() + "/download?id=" + ID + "&export=download");
   }

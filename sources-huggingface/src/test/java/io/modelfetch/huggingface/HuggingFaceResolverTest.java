@@ -14,6 +14,7 @@ import io.modelfetch.Secret;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceRequest;
 import io.modelfetch.testing.TestData;
+import io.modelfetch.testing.TestResolverContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,11 +50,13 @@ class HuggingFaceResolverTest {
     fake.close();
   }
 
-  private TestContext context(Secret token) {
-    return new TestContext(fake.base(), token, Map.of("HOME", dir.toString()));
+  private TestResolverContext context(Secret token) {
+    return TestResolverContext.forService("huggingface").withEndpoint(fake.base()).withToken(token)
+        .withEnv(Map.of("HOME", dir.toString()));
   }
 
-  private List<RemoteFile> resolve(String url, TestContext context, String... options) throws DownloadException {
+  private List<RemoteFile> resolve(String url, TestResolverContext context, String... options)
+      throws DownloadException {
     Map<String, String> opts = FakeHub.env(options);
     return resolver().resolve(new SourceRequest(url, opts, dir), context);
   }
@@ -288,7 +291,7 @@ class HuggingFaceResolverTest {
   @Test
   void patternsOnASingleFileAreReportedAsIgnored() throws Exception {
     fake.repo("", "org/name").lfs("m.bin", WEIGHTS);
-    TestContext context = context(null);
+    TestResolverContext context = context(null);
 
     resolve("hf://org/name/m.bin", context, "huggingface.include", "*.json");
 
@@ -298,12 +301,14 @@ class HuggingFaceResolverTest {
   @Test
   void theEndpointComesFromTheBuilderElseHfEndpoint() throws Exception {
     fake.repo("", "org/name").lfs("m.bin", WEIGHTS);
-    TestContext viaEnv = new TestContext(null, null, Map.of("HOME", dir.toString(), "HF_ENDPOINT", fake.base() + "/"));
+    TestResolverContext viaEnv = TestResolverContext.forService("huggingface")
+        .withEnv(Map.of("HOME", dir.toString(), "HF_ENDPOINT", fake.base() + "/"));
 
     RemoteFile f = resolve("https://huggingface.co/org/name/resolve/main/m.bin", viaEnv).get(0);
 
     assertThat(f.refreshUrl().toString()).startsWith(fake.base() + "/org/name/resolve/");
-    TestContext broken = new TestContext(null, null, Map.of("HOME", dir.toString(), "HF_ENDPOINT", "hf-mirror.com"));
+    TestResolverContext broken = TestResolverContext.forService("huggingface")
+        .withEnv(Map.of("HOME", dir.toString(), "HF_ENDPOINT", "hf-mirror.com"));
     assertThatThrownBy(() -> resolve("hf://org/name/m.bin", broken))
         .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST))
         .hasMessageContaining("HF_ENDPOINT");

@@ -8,10 +8,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-abstract class EngineTestBase {
+/**
+ * What every engine test starts from: a fresh {@link FakeOrigin}, a temporary folder, and an
+ * engine with short timeouts. The fault tests ({@code io.modelfetch.faults}) start from it too,
+ * with a builder of their own.
+ */
+public abstract class EngineTestBase {
   @TempDir
-  Path dir;
-  FakeOrigin origin;
+  protected Path dir;
+  protected FakeOrigin origin;
 
   @BeforeEach
   void startOrigin() throws Exception {
@@ -24,7 +29,7 @@ abstract class EngineTestBase {
   }
 
   /** The jdk backend, no plugins from the class path, short timeouts. */
-  Downloads.Builder builder() {
+  protected Downloads.Builder builder() {
     return Downloads.builder().discoverPlugins(false).defaultBackend("jdk").retries(2)
         .idleTimeout(Duration.ofSeconds(5));
   }

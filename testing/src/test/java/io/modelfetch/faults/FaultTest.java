@@ -3,8 +3,8 @@ package io.modelfetch.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelfetch.Downloads;
+import io.modelfetch.engine.EngineTestBase;
 import io.modelfetch.internal.file.ControlFile;
-import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.TestData;
 import java.nio.file.Files;
@@ -14,33 +14,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every fault test starts from: a fresh {@link FakeOrigin}, a temporary folder, and an engine
- * with short timeouts so a fault costs seconds, not minutes.
+ * What every fault test starts from: the engine tests' fresh fake origin and temporary
+ * folder, an engine with short timeouts so a fault costs seconds, not minutes, and helpers to
+ * look at requests, resume state and files.
  */
-abstract class FaultTest {
+abstract class FaultTest extends EngineTestBase {
   static final int MIB = 1 << 20;
 
-  @TempDir
-  Path dir;
-  FakeOrigin origin;
-
-  @BeforeEach
-  void startOrigin() throws Exception {
-    origin = FakeOrigin.start();
-  }
-
-  @AfterEach
-  void stopOrigin() {
-    origin.close();
-  }
-
-  /** The JDK engine alone, with few retries and a short idle timeout. */
-  Downloads.Builder builder() {
+  /** The JDK engine alone, with no sidecars, few retries and a short idle timeout. */
+  @Override
+  protected Downloads.Builder builder() {
     return Downloads.builder()
         .defaultBackend("jdk")
         .discoverPlugins(false)

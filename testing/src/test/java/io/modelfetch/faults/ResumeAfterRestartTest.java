@@ -111,7 +111,8 @@ class ResumeAfterRestartTest extends FaultTest {
   @Test
   void theResumeStateIsWrittenAtomicallyAndOnlyAfterTheDataItDescribesIsForced() throws Exception {
     byte[] data = TestData.bytes(4 * MIB, 15);
-    origin.file(PATH, data).etag("\"v1\"").throttle(MIB / 2);
+    // about 4 s at 1 MiB/s in all: several periodic checkpoints (a complete part gets no final one)
+    origin.file(PATH, data).etag("\"v1\"").throttle(MIB / 4);
     FaultyFileSystem fs = FaultyFileSystem.of(dir);
     Path target = fs.wrap(dir).resolve("model.safetensors");
     try (Downloads downloads = builder().build()) {

@@ -11,6 +11,9 @@ import java.util.Optional;
  * {@code charset'lang'pct-encoded}) wins over {@code filename}. Servers often send raw UTF-8 in
  * {@code filename}; the header arrives as ISO-8859-1 chars, so such bytes are re-decoded as UTF-8
  * when they form valid UTF-8. The result is not sanitised: pass it through {@code FileNames}.
+ *
+ * <p>Public for the Google Drive source, which names a file from this header while resolving,
+ * before the engine's probe. Like all of {@code io.modelfetch.internal}, it is not API.
  */
 public final class ContentDisposition {
   private ContentDisposition() {

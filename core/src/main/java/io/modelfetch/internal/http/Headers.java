@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Response header fields in arrival order; names compared case-insensitively. */
-public final class Headers {
+final class Headers {
   private final List<String> names = new ArrayList<>();
   private final List<String> values = new ArrayList<>();
 

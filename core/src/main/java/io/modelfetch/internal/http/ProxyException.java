@@ -3,7 +3,7 @@ package io.modelfetch.internal.http;
 import java.io.IOException;
 
 /** An HTTP proxy refused to open a tunnel. */
-public final class ProxyException extends IOException {
+final class ProxyException extends IOException {
   private static final long serialVersionUID = 1L;
 
   ProxyException(String message) {

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
  * A parsed status line and header block. Parsing is strict where sloppiness could corrupt a file
  * (status code, Content-Length) and bounded everywhere (head size, field count).
  */
-public final class ResponseHead {
+final class ResponseHead {
   private final int minorVersion;
   private final int status;
   private final String reason;

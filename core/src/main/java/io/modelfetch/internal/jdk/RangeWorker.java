@@ -271,15 +271,4 @@ final class RangeWorker implements Runnable {
       this.progressed = progressed;
     }
   }
-
-  /** Writing to the file failed: not a network problem, never retried. */
-  private static final class WriteFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-    final IOException cause;
-
-    WriteFailure(IOException cause) {
-      super(cause);
-      this.cause = cause;
-    }
-  }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 final class Scheduler {
   /** No range is split below this: aria2's {@code -k1M}. Also the largest buffer a writer may use (see {@link #steal}). */
   static final long MIN_SPLIT = 1 << 20;
+  /** A range is split only if its connection would need longer than this to finish it. */
+  static final long STEAL_AFTER_NANOS = 1_000_000_000L;
   /** A range is hedged only if its connection would need longer than this to finish it. */
   static final long HEDGE_AFTER_NANOS = 1_000_000_000L;
   /** A connection's speed is judged only after it has run this long. */
@@ -78,11 +80,11 @@ final class Scheduler {
   private Segment steal() {
     Segment victim = null;
     for (Segment s : active) {
-      if (!s.hedged && !s.isDone() && (victim == null || s.remaining() > victim.remaining())) {
+      if (worthSplitting(s) && (victim == null || s.remaining() > victim.remaining())) {
         victim = s;
       }
     }
-    if (victim == null || victim.remaining() < 2 * MIN_SPLIT) {
+    if (victim == null) {
       return null;
     }
     // mid is at least MIN_SPLIT past the frontier, and writers read at most MIN_SPLIT at a time,
@@ -94,6 +96,19 @@ final class Scheduler {
     upper.assigned();
     active.add(upper);
     return upper;
+  }
+
+  /**
+   * Whether splitting a range saves time: it is large enough, and its connection would not finish
+   * it within {@link #STEAL_AFTER_NANOS} anyway. Splitting a range about to end costs a request
+   * (a new connection, as the victim must drop the rest of its response) and gains nothing.
+   */
+  private static boolean worthSplitting(Segment s) {
+    if (s.hedged || s.isDone() || s.remaining() < 2 * MIN_SPLIT) {
+      return false;
+    }
+    long speed = s.speed(HEDGE_OBSERVE_NANOS);
+    return speed <= 0 || s.remaining() * 1_000_000_000L / speed > STEAL_AFTER_NANOS;
   }
 
   private Assignment hedge(long workerSpeed) {
@@ -161,7 +176,7 @@ final class Scheduler {
       return true;
     }
     for (Segment s : active) {
-      if (!s.hedged && s.remaining() >= 2 * MIN_SPLIT) {
+      if (worthSplitting(s)) {
         return true;
       }
     }

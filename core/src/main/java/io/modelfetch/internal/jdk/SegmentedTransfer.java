@@ -174,7 +174,10 @@ final class SegmentedTransfer {
         lastCheckpoint = now;
       }
     }
-    checkpoint(persisted);
+    if (!scheduler.isComplete()) {
+      // a complete part is forced and moved into place at once; its state would be deleted unread
+      checkpoint(persisted);
+    }
     if (failure.get() == null && !transfer.isCancelled() && !scheduler.isComplete()) {
       fail(new DownloadException(Kind.NETWORK, "the transfer of " + part.getFileName()
           + " ended with bytes missing; run it again to resume"));

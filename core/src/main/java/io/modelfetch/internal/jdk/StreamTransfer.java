@@ -39,6 +39,7 @@ final class StreamTransfer {
     this.data = data;
   }
 
+  @SuppressWarnings("try") // the cancel registration is only held open while the response is read
   TransferResult run() throws DownloadException {
     try (FileChannel channel = FileChannel.open(transfer.partFile(), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE)) {
@@ -138,16 +139,5 @@ final class StreamTransfer {
       throw new EOFException("the body had " + pos + " bytes, expected " + expected);
     }
     return pos;
-  }
-
-  /** Writing to the file failed: not a network problem, never retried. */
-  private static final class WriteFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-    final IOException cause;
-
-    WriteFailure(IOException cause) {
-      super(cause);
-      this.cause = cause;
-    }
   }
 }
