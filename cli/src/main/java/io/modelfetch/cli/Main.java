@@ -50,6 +50,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--ca-file", paramLabel = "PEM", description = "also trust the CA certificates in this PEM file")
   Path caFile;
 
+  @Option(names = "--tls", paramLabel = "PROVIDER",
+      description = "TLS implementation: auto (default: Conscrypt where it loads, else the JDK's), conscrypt or jdk")
+  String tls = "auto";
+
   @Option(names = "--overwrite", description = "replace a different existing file (only once the new one is verified)")
   boolean overwrite;
 
@@ -135,6 +139,12 @@ public final class Main implements Callable<Integer> {
     }
     if (backend != null) {
       builder.defaultBackend(backend);
+    }
+    try {
+      TlsProviders.forChoice(tls).ifPresent(builder::tlsProvider);
+    } catch (IllegalArgumentException e) {
+      err.println("modelfetch: " + e.getMessage());
+      return 2;
     }
     if (caFile != null) {
       if (!Files.isReadable(caFile)) {

@@ -52,9 +52,16 @@ public final class Engine implements AutoCloseable {
   public Engine(EngineConfig config) {
     this.config = config;
     if (config.trustedCertificates() != null) {
-      Tls.context(null, config.trustedCertificates()); // a bad CA file fails at build(), not at the first download
+      // a bad CA file fails at build(), not at the first download
+      Tls.context(null, config.tlsProvider(), config.trustedCertificates());
     }
-    Lazy<SSLContext> tls = new Lazy<>(() -> Tls.context(config.sslContext(), config.trustedCertificates()));
+    Lazy<SSLContext> tls = new Lazy<>(() -> Tls.context(config.sslContext(), config.tlsProvider(),
+        config.trustedCertificates()));
+    // Conscrypt keeps one session cache per context but separate native contexts for engines (the
+    // control client) and sockets (the data path), and refuses to resume a session across them: with
+    // a provider, each path gets its own context, with the same provider and trust.
+    Lazy<SSLContext> dataTls = config.tlsProvider() == null ? tls : new Lazy<>(() -> Tls.context(config.sslContext(),
+        config.tlsProvider(), config.trustedCertificates()));
     ProxySelector proxies = config.proxySelector() != null ? config.proxySelector() : ProxySelector.getDefault();
     this.httpClient = new Lazy<>(() -> {
       HttpClient.Builder http = HttpClient.newBuilder()
@@ -66,7 +73,7 @@ public final class Engine implements AutoCloseable {
       }
       return http.build();
     });
-    this.data = new DataClient(() -> tls.get().getSocketFactory(), proxies, config.connectTimeout(),
+    this.data = new DataClient(() -> dataTls.get().getSocketFactory(), proxies, config.connectTimeout(),
         config.idleTimeout(), config.userAgent());
     this.workers = Executors.newCachedThreadPool(daemon("modelfetch-worker"));
     this.eventExecutor = Executors.newCachedThreadPool(daemon("modelfetch-events"));

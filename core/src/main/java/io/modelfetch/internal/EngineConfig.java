@@ -6,6 +6,7 @@ import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.SourceResolver;
 import java.net.ProxySelector;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public record EngineConfig(
     boolean alwaysHash,
     Path trustedCertificates,
     SSLContext sslContext,
+    Provider tlsProvider,
     ProxySelector proxySelector) {
 
   public EngineConfig {

@@ -97,7 +97,7 @@ final class HttpConnection implements Closeable {
         tunnel(raw, route);
       }
       SSLSocket ssl = (SSLSocket) tls.get().createSocket(raw, route.host(), route.port(), true);
-      SSLParameters params = ssl.getSSLParameters();
+      SSLParameters params = parameters(ssl);
       params.setEndpointIdentificationAlgorithm("HTTPS");
       params.setApplicationProtocols(new String[] {"http/1.1"});
       ssl.setSSLParameters(params);
@@ -108,6 +108,18 @@ final class HttpConnection implements Closeable {
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
+    }
+  }
+
+  /**
+   * The socket's TLS parameters. Conscrypt cannot report them for an IPv6-literal host (it tries
+   * to make an SNI name of it); empty parameters leave its protocols and cipher suites as they are.
+   */
+  private static SSLParameters parameters(SSLSocket ssl) {
+    try {
+      return ssl.getSSLParameters();
+    } catch (IllegalArgumentException e) {
+      return new SSLParameters();
     }
   }
 

@@ -15,7 +15,11 @@ record Route(boolean tls, String host, int port, Proxy proxy) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     boolean tls = scheme.equals("https");
     int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
-    return new Route(tls, uri.getHost().toLowerCase(Locale.ROOT), port, proxy == null ? Proxy.NO_PROXY : proxy);
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // an IPv6 literal: brackets belong to URLs and Host headers only
+    }
+    return new Route(tls, host.toLowerCase(Locale.ROOT), port, proxy == null ? Proxy.NO_PROXY : proxy);
   }
 
   boolean viaHttpProxy() {
