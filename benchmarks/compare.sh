@@ -5,7 +5,7 @@
 # ratios mean something even on a busy machine. Prints markdown and writes it, with the raw
 # numbers and a chart, to benchmarks/results/.
 #
-#   benchmarks/compare.sh                 # the full run (about 12 minutes on 2 cores)
+#   benchmarks/compare.sh                 # the full run (about 15 minutes on 2 cores)
 #   RUNS=1 FILE=256m.bin SWEEP=0 benchmarks/compare.sh   # a quick look
 #
 # Environment (defaults in brackets):
