@@ -85,6 +85,18 @@ class ConscryptTlsTest {
   }
 
   @Test
+  void speaksTls13AndTls12() throws Exception {
+    for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+      try (FakeOrigin only = FakeOrigin.startTls(certs.serverContext(), protocol);
+          Downloads d = builder().trustCertificates(certs.pem()).build()) {
+        only.file("/m.safetensors", DATA);
+        DownloadResult r = d.download(DownloadRequest.of(only.url("/m.safetensors")).into(dir.resolve(protocol)));
+        assertThat(Files.readAllBytes(r.path())).as(protocol).isEqualTo(DATA);
+      }
+    }
+  }
+
+  @Test
   void anUntrustedCertificateIsRefused() throws Exception {
     try (Downloads d = builder().build()) {
       assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url("/m.safetensors")).into(dir)))

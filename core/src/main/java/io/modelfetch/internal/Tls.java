@@ -14,6 +14,7 @@ import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** Builds the one {@link SSLContext} both HTTP paths share. */
@@ -35,8 +36,16 @@ final class Tls {
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(pemFile == null ? null : withExtraCertificates(pemFile));
+      TrustManager[] trust = tmf.getTrustManagers();
+      if (provider != null) {
+        for (int i = 0; i < trust.length; i++) {
+          if (trust[i] instanceof X509ExtendedTrustManager) {
+            trust[i] = new Tls13AuthType((X509ExtendedTrustManager) trust[i]);
+          }
+        }
+      }
       SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
-      ctx.init(null, tmf.getTrustManagers(), null);
+      ctx.init(null, trust, null);
       return ctx;
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot set up TLS" + (pemFile == null ? "" : " trust from " + pemFile)

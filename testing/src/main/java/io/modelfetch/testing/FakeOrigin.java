@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * A real HTTP/1.1 server on loopback that serves files the way CDNs and model hubs do (ranges,
@@ -85,9 +86,15 @@ public final class FakeOrigin implements AutoCloseable {
     return new FakeOrigin(s, "http");
   }
 
-  /** Starts an https origin on 127.0.0.1 whose certificate comes from {@code tls} (see {@link TestCertificates}). */
-  public static FakeOrigin startTls(SSLContext tls) throws IOException {
-    ServerSocket s = tls.getServerSocketFactory().createServerSocket();
+  /**
+   * Starts an https origin on 127.0.0.1 whose certificate comes from {@code tls} (see
+   * {@link TestCertificates}), speaking only {@code protocols} when given ({@code "TLSv1.3"}).
+   */
+  public static FakeOrigin startTls(SSLContext tls, String... protocols) throws IOException {
+    SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+    if (protocols.length > 0) {
+      s.setEnabledProtocols(protocols);
+    }
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
     return new FakeOrigin(s, "https");
   }

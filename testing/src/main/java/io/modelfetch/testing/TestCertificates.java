@@ -13,24 +13,43 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A throwaway self-signed certificate for {@code localhost}, made with the JDK's keytool, for
- * https tests: the server side as an {@link SSLContext}, the client side as a PEM file to trust.
+ * A throwaway CA and a {@code localhost} certificate it signed, made with the JDK's keytool, for
+ * https tests: the server side as an {@link SSLContext}, the client side as the CA's PEM file to trust.
  *
  * @param serverContext for {@link FakeOrigin#startTls}
- * @param pem the certificate, to pass to {@code Downloads.Builder.trustCertificates}
+ * @param pem the CA certificate, to pass to {@code Downloads.Builder.trustCertificates}
  */
 public record TestCertificates(SSLContext serverContext, Path pem) {
   private static final String PASSWORD = "changeit";
 
-  /** Creates a certificate for the DNS name {@code localhost} only (so {@code 127.0.0.1} does not match it). */
+  /**
+   * Creates a CA and a server certificate it signed for the DNS name {@code localhost} only (so
+   * {@code 127.0.0.1} does not match it), as real servers present them: a chain, not a self-signed
+   * leaf (trust managers check the leaf's use only when it is not itself the trust anchor).
+   */
   public static TestCertificates forLocalhost(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    Path caStore = dir.resolve("ca.p12");
     Path keystore = dir.resolve("server.p12");
-    Path pem = dir.resolve("server.pem");
-    keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-keystore", keystore.toString(),
+    Path caPem = dir.resolve("ca.pem");
+    Path request = dir.resolve("server.csr");
+    Path signed = dir.resolve("server.pem");
+    keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=modelfetch test CA", "-ext", "bc:c", "-keystore", caStore.toString(),
         "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-    keytool("-exportcert", "-alias", "server", "-rfc", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-        "-file", pem.toString());
+    keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", caStore.toString(), "-storepass", PASSWORD,
+        "-file", caPem.toString());
+    keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=localhost", "-keystore", keystore.toString(),
+        "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+    keytool("-certreq", "-alias", "server", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+        "-file", request.toString());
+    keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-storepass", PASSWORD,
+        "-infile", request.toString(), "-outfile", signed.toString(), "-rfc", "-validity", "2",
+        "-ext", "SAN=dns:localhost", "-ext", "KU=digitalSignature,keyEncipherment", "-ext", "EKU=serverAuth");
+    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", keystore.toString(),
+        "-storepass", PASSWORD);
+    keytool("-importcert", "-alias", "server", "-file", signed.toString(), "-keystore", keystore.toString(),
+        "-storepass", PASSWORD);
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, PASSWORD.toCharArray());
@@ -39,7 +58,7 @@ public record TestCertificates(SSLContext serverContext, Path pem) {
     kmf.init(ks, PASSWORD.toCharArray());
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
-    return new TestCertificates(ctx, pem);
+    return new TestCertificates(ctx, caPem);
   }
 
   private static void keytool(String... args) throws IOException, InterruptedException {
