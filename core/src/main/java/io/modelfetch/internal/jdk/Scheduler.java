@@ -31,7 +31,13 @@ final class Scheduler {
   /** The fastest any connection has been, in bytes/s: the yardstick for "far slower". */
   private long bestSpeed;
 
-  Scheduler(long size, List<long[]> alreadyCompleted, int connections) {
+  /**
+   * @param inOrder whether a hash follows the written prefix: the missing bytes are then handed
+   *     out in order, in pieces of {@link #inOrderPiece}, so the prefix grows with the transfer and
+   *     no second pass over the file is needed at the end; otherwise they are split evenly over
+   *     the connections (fewest requests)
+   */
+  Scheduler(long size, List<long[]> alreadyCompleted, int connections, boolean inOrder) {
     this.size = size;
     for (long[] r : alreadyCompleted) {
       addCompleted(r[0], r[1]);
@@ -47,6 +53,9 @@ final class Scheduler {
     if (pos < size) {
       missing.add(new Segment(pos, size));
     }
+    if (inOrder) {
+      missing = pieces(missing, inOrderPiece(size, connections));
+    }
     while (missing.size() < connections) {
       Segment largest = missing.stream().max(Comparator.comparingLong(s -> s.end() - s.start)).orElse(null);
       if (largest == null || largest.end() - largest.start < 2 * MIN_SPLIT) {
@@ -58,6 +67,24 @@ final class Scheduler {
       missing.add(at + 1, new Segment(mid, largest.end()));
     }
     pending.addAll(missing);
+  }
+
+  /**
+   * About an eighth of the file in flight across the connections (so at most that much is left to
+   * hash when the last byte arrives), within 4..64 MiB per request.
+   */
+  static long inOrderPiece(long size, int connections) {
+    return Math.max(4 * MIN_SPLIT, Math.min(64 * MIN_SPLIT, size / (8L * connections)));
+  }
+
+  private static List<Segment> pieces(List<Segment> ranges, long piece) {
+    List<Segment> out = new ArrayList<>();
+    for (Segment r : ranges) {
+      for (long start = r.start; start < r.end(); start += piece) {
+        out.add(new Segment(start, Math.min(r.end(), start + piece)));
+      }
+    }
+    return out;
   }
 
   /** What a connection should fetch next, or null when there is nothing it can usefully do. */

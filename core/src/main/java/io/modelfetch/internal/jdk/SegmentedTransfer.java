@@ -69,7 +69,7 @@ final class SegmentedTransfer {
         transfer.events().restarted(discardReason);
       }
       int connections = transfer.connections();
-      scheduler = new Scheduler(size, kept, connections);
+      scheduler = new Scheduler(size, kept, connections, transfer.wantsSha256());
       PrefixHasher hasher = transfer.wantsSha256() ? new PrefixHasher(channel, scheduler, size, this::stopped) : null;
       if (hasher != null) {
         threads.execute(hasher);
