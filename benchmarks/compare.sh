@@ -12,7 +12,7 @@
 #   RUNS [3]            repetitions of the main comparison and of the heap check
 #   FILE [1g.bin]       file of the main comparison (1g.bin or 256m.bin)
 #   CASES ["http-fast http-slow https-fast https-slow"]
-#   TOOLS ["modelfetch aria2c axel curl"]   tools not installed are left out with a note
+#   TOOLS ["modelfetch modelfetch-aria2 aria2c axel curl"]   tools not installed are left out with a note
 #   CONNECTIONS [16]    connections for modelfetch, aria2c and axel (curl has one)
 #   CURL_SLOW_RUNS [1]  curl's single stream on /slow/ is the cap by construction (1 GiB = 128 s): runs of it
 #   SWEEP [1]           run the connection sweep (modelfetch and aria2c, -x 1 2 4 8 16, /slow/ and /fast/)
@@ -29,7 +29,7 @@ repo="$(cd "$here/.." && pwd)"
 RUNS=${RUNS:-3}
 FILE=${FILE:-1g.bin}
 CASES=${CASES:-"http-fast http-slow https-fast https-slow"}
-TOOLS=${TOOLS:-"modelfetch aria2c axel curl"}
+TOOLS=${TOOLS:-"modelfetch modelfetch-aria2 aria2c axel curl"}
 CONNECTIONS=${CONNECTIONS:-16}
 CURL_SLOW_RUNS=${CURL_SLOW_RUNS:-1}
 SWEEP=${SWEEP:-1}
@@ -51,7 +51,11 @@ command -v java >/dev/null || die "java not found (a JDK 17+ is needed)"
 tools=()
 missing=()
 for t in $TOOLS; do
-  if [ "$t" = modelfetch ] || command -v "$t" >/dev/null; then tools+=("$t"); else missing+=("$t"); fi
+  case "$t" in
+    modelfetch) tools+=("$t");;
+    modelfetch-aria2) if command -v aria2c >/dev/null; then tools+=("$t"); else missing+=("$t"); fi;;
+    *) if command -v "$t" >/dev/null; then tools+=("$t"); else missing+=("$t"); fi;;
+  esac
 done
 [ "${tools[0]:-}" = modelfetch ] || die "TOOLS must start with modelfetch (ratios are relative to it)"
 
@@ -87,6 +91,10 @@ command_for() {  # tool connections url target-dir -> fills the array cmd
   modelfetch)
     # the launcher users run (it execs java -jar cli/target/modelfetch.jar with MODELFETCH_JAVA_OPTS)
     cmd=("$repo/modelfetch" -q --backend jdk --no-sidecars -x "$n" -o "$dir" "$url")
+    if [[ $url == https:* ]]; then cmd+=(--ca-file "$CA"); fi;;
+  modelfetch-aria2)
+    # the library driving a real aria2c daemon (the aria2 backend), for choosing what `auto` prefers
+    cmd=("$repo/modelfetch" -q --backend aria2 --no-sidecars -x "$n" -o "$dir" "$url")
     if [[ $url == https:* ]]; then cmd+=(--ca-file "$CA"); fi;;
   aria2c)
     cmd=(aria2c -q -x "$n" -s "$n" -k1M -d "$dir" -o "$name" --allow-overwrite=true --auto-file-renaming=false "$url")
