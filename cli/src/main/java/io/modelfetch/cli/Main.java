@@ -91,6 +91,7 @@ public final class Main implements Callable<Integer> {
   Path hfCacheDir;
 
   public static void main(String[] args) {
+    Preload.start(args);
     System.exit(run(args, System.out, System.err));
   }
 
@@ -141,7 +142,9 @@ public final class Main implements Callable<Integer> {
       builder.defaultBackend(backend);
     }
     try {
-      TlsProviders.forChoice(tls).ifPresent(builder::tlsProvider);
+      if (!tls.equals("auto") || TlsProviders.mayNeedTls(urls)) {
+        TlsProviders.forChoice(tls).ifPresent(builder::tlsProvider);
+      }
     } catch (IllegalArgumentException e) {
       err.println("modelfetch: " + e.getMessage());
       return 2;

@@ -2,7 +2,9 @@ package io.modelfetch.cli;
 
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.conscrypt.Conscrypt;
 
@@ -14,7 +16,28 @@ import org.conscrypt.Conscrypt;
  * choosing a provider through {@code Downloads.Builder.tlsProvider}.
  */
 final class TlsProviders {
+  private static final Object LOCK = new Object();
+  private static CompletableFuture<Optional<Provider>> conscrypt;
+
   private TlsProviders() {
+  }
+
+  /**
+   * Whether any argument may lead to TLS: a URL or source other than plain {@code http://} (sources
+   * such as CivitAI or Hugging Face resolve to https; arguments without a colon are paths and numbers). Plain-http downloads then skip loading Conscrypt's
+   * native library (~50 ms); an http URL that redirects to https uses the JDK's TLS.
+   */
+  static boolean mayNeedTls(List<String> args) {
+    return args.stream().anyMatch(a -> a.contains(":") && !a.startsWith("-") && !a.startsWith("http://"));
+  }
+
+  /** Starts loading Conscrypt's native library in the background, once. */
+  static void startLoading() {
+    synchronized (LOCK) {
+      if (conscrypt == null) {
+        conscrypt = CompletableFuture.supplyAsync(TlsProviders::loadConscrypt);
+      }
+    }
   }
 
   /** The provider for {@code choice} ({@code auto}, {@code conscrypt} or {@code jdk}); empty means the JDK's. */
@@ -33,6 +56,11 @@ final class TlsProviders {
   }
 
   private static Optional<Provider> conscrypt() {
+    startLoading();
+    return conscrypt.join();
+  }
+
+  private static Optional<Provider> loadConscrypt() {
     try {
       if (!Conscrypt.isAvailable()) {
         return Optional.empty();

@@ -1,0 +1,46 @@
+package io.modelfetch.cli;
+
+import io.modelfetch.spi.DownloadBackend;
+import io.modelfetch.spi.SourceResolver;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Loads the engine's classes on a second thread while the main one parses the command line:
+ * picocli's classes (Java 5 bytecode, which the class-data archive cannot hold) take ~0.15 s to
+ * load and verify, and on two cores the engine's own set-up can happen meanwhile instead of after.
+ */
+final class Preload {
+  private static final List<String> ENGINE = List.of(
+      "io.modelfetch.internal.Engine", "io.modelfetch.internal.DownloadTask", "io.modelfetch.internal.FileJob",
+      "io.modelfetch.internal.Probe", "io.modelfetch.internal.http.DataClient",
+      "io.modelfetch.internal.http.HttpConnection", "io.modelfetch.internal.http.Response",
+      "io.modelfetch.internal.jdk.SegmentedTransfer", "io.modelfetch.internal.jdk.RangeWorker",
+      "io.modelfetch.internal.jdk.Scheduler", "io.modelfetch.internal.file.ControlFile",
+      "io.modelfetch.internal.file.TargetLock");
+
+  private Preload() {
+  }
+
+  static void start(String[] args) {
+    Thread t = new Thread(() -> run(args), "modelfetch-preload");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void run(String[] args) {
+    if (TlsProviders.mayNeedTls(List.of(args))) {
+      TlsProviders.startLoading();
+    }
+    ClassLoader loader = Preload.class.getClassLoader();
+    for (String name : ENGINE) {
+      try {
+        Class.forName(name, true, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        return; // only a head start: the main thread loads what it needs anyway
+      }
+    }
+    ServiceLoader.load(SourceResolver.class, loader).stream().forEach(ServiceLoader.Provider::type);
+    ServiceLoader.load(DownloadBackend.class, loader).stream().forEach(ServiceLoader.Provider::type);
+  }
+}
