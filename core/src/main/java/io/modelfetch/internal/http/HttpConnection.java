@@ -75,6 +75,20 @@ final class HttpConnection implements Closeable {
         throw e;
       }
     }
+    if (route.tls() && proxyType == Proxy.Type.DIRECT) {
+      // the TLS socket owns the TCP connection: a provider such as Conscrypt then reads and decrypts
+      // straight from the file descriptor instead of through a layered socket's streams
+      SSLSocket ssl = (SSLSocket) tls.get().createSocket();
+      try {
+        ssl.connect(new InetSocketAddress(route.host(), route.port()), connectMillis);
+        ssl.setTcpNoDelay(true);
+        ssl.setKeepAlive(true);
+        return handshake(ssl, route, connectMillis, idleMillis);
+      } catch (IOException | RuntimeException e) {
+        ssl.close();
+        throw e;
+      }
+    }
     Socket raw = proxyType == Proxy.Type.SOCKS ? new Socket(route.proxy()) : new Socket();
     try {
       InetSocketAddress target;
@@ -96,19 +110,25 @@ final class HttpConnection implements Closeable {
       if (proxyType == Proxy.Type.HTTP) {
         tunnel(raw, route);
       }
-      SSLSocket ssl = (SSLSocket) tls.get().createSocket(raw, route.host(), route.port(), true);
-      SSLParameters params = parameters(ssl);
-      params.setEndpointIdentificationAlgorithm("HTTPS");
-      params.setApplicationProtocols(new String[] {"http/1.1"});
-      ssl.setSSLParameters(params);
-      ssl.setSoTimeout(connectMillis);
-      ssl.startHandshake();
-      ssl.setSoTimeout(idleMillis);
-      return new HttpConnection(route, null, ssl);
+      return handshake((SSLSocket) tls.get().createSocket(raw, route.host(), route.port(), true), route,
+          connectMillis, idleMillis);
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
     }
+  }
+
+  /** HTTP/1.1 over TLS with the server's host name verified. */
+  private static HttpConnection handshake(SSLSocket ssl, Route route, int connectMillis, int idleMillis)
+      throws IOException {
+    SSLParameters params = parameters(ssl);
+    params.setEndpointIdentificationAlgorithm("HTTPS");
+    params.setApplicationProtocols(new String[] {"http/1.1"});
+    ssl.setSSLParameters(params);
+    ssl.setSoTimeout(connectMillis);
+    ssl.startHandshake();
+    ssl.setSoTimeout(idleMillis);
+    return new HttpConnection(route, null, ssl);
   }
 
   /**

@@ -30,6 +30,8 @@ final class RangeWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RangeWorker.class);
   /** Read buffer: at most {@link Scheduler#MIN_SPLIT}, so a read in flight never crosses into a stolen range. */
   static final int BUFFER = (int) Scheduler.MIN_SPLIT;
+  /** Bytes gathered from a TLS stream before they are written. */
+  private static final int GATHER = 256 * 1024;
 
   private final SegmentedTransfer owner;
   private final TransferImpl transfer;
@@ -186,6 +188,7 @@ final class RangeWorker implements Runnable {
   private long stream(Response response, Segment seg, long from, long requestedEnd)
       throws IOException {
     ByteBuffer buf = buffer(response.prefersDirectBuffers());
+    boolean gather = !response.prefersDirectBuffers();
     long pos = from;
     try {
       while (true) {
@@ -198,6 +201,10 @@ final class RangeWorker implements Runnable {
         int n = response.read(buf);
         if (n < 0) {
           throw new EOFException("body ended at byte " + pos + " before the range end " + requestedEnd);
+        }
+        // a TLS stream yields one 16 KiB record per read: gather a few before writing, for 16x fewer writes
+        while (gather && buf.position() < GATHER && buf.hasRemaining() && response.read(buf) > 0) {
+          // reading on
         }
         buf.flip();
         while (buf.hasRemaining()) {
