@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Where a connection goes: scheme, host and port of the origin, and the proxy in between.
@@ -34,6 +35,18 @@ record Route(boolean tls, String host, int port, Proxy proxy) {
 
   String authority() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  // written out: a record's generated equals/hashCode bootstrap method handles on first use, ~10 ms
+  // of a command line's start-up, and routes are the connection pool's keys
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Route r && tls == r.tls && port == r.port && host.equals(r.host) && proxy.equals(r.proxy);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(tls, host, port, proxy);
   }
 
   InetSocketAddress proxyAddress() {
