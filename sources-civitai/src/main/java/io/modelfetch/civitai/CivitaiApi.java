@@ -6,6 +6,7 @@ import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.Secret;
 import io.modelfetch.civitai.ApiErrors.Subject;
+import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.ResolverContext;
 import io.modelfetch.spi.ScopedHeader;
 import java.io.ByteArrayInputStream;
@@ -80,6 +81,28 @@ final class CivitaiApi {
     return new CivitaiApi(context, base, pageHost, token, hosts);
   }
 
+  /**
+   * The API as it was when {@code file} was resolved, rebuilt from what the file carries: the
+   * download endpoint (its refresh URL, on the configured endpoint or the host the user's URL
+   * named) and the bearer header scoped to CivitAI's hosts. The token is the one the download
+   * started with, a pasted {@code token=} included.
+   */
+  static CivitaiApi forRefresh(ResolverContext context, RemoteFile file) {
+    URI endpoint = file.refreshUrl();
+    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    int at = path.indexOf("/api/download/");
+    URI base = URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + (at > 0 ? path.substring(0, at) : ""));
+    Optional<ScopedHeader> bearer = file.headers().stream()
+        .filter(h -> h.name().equalsIgnoreCase("Authorization")).findFirst();
+    Secret token = bearer.map(h -> Secret.of(h.value().reveal().replaceFirst("^(?i)bearer ", ""))).orElse(null);
+    Set<String> hosts = new HashSet<>(CIVITAI_HOSTS);
+    hosts.add(host(base));
+    bearer.ifPresent(h -> hosts.addAll(h.hosts()));
+    String pageHost = file.metadata().pageUrl().map(u -> host(URI.create(u))).filter(h -> !h.isEmpty())
+        .orElse(DEFAULT_HOST);
+    return new CivitaiApi(context, base, pageHost, token, hosts);
+  }
+
   private static URI endpoint(String value) throws DownloadException {
     String trimmed = value.strip().replaceAll("/+$", "");
     try {
@@ -142,9 +165,13 @@ final class CivitaiApi {
    * endpoint itself if it serves the file directly.
    */
   URI resolveDownload(VersionJson version, FileEntry file) throws DownloadException {
-    Subject subject = new Subject("file " + file.id() + " (" + file.name() + ") of model version " + version.id(),
-        page(version.modelId(), version.id()));
-    URI uri = downloadUrl(version.id(), file.id());
+    return resolveDownload(downloadUrl(version.id(), file.id()), new Subject("file " + file.id() + " ("
+        + file.name() + ") of model version " + version.id(), page(version.modelId(), version.id())));
+  }
+
+  /** {@link #resolveDownload(VersionJson, FileEntry)} for a download endpoint URL from {@link #downloadUrl}. */
+  URI resolveDownload(URI downloadUrl, Subject subject) throws DownloadException {
+    URI uri = downloadUrl;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       boolean tokenSent = sendsTokenTo(uri);
       HttpResponse<InputStream> response = send(uri, null);

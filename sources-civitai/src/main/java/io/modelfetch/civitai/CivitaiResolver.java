@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.DownloadRequest;
+import io.modelfetch.Secret;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.ResolverContext;
 import io.modelfetch.spi.SourceRequest;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -194,6 +196,21 @@ public final class CivitaiResolver implements SourceResolver {
     String description = options.a1111Json() ? modelDescription(model, version, api, context) : null;
     SidecarFiles.of(version, options.a1111Json(), description).forEach(b::sidecar);
     return b;
+  }
+
+  /**
+   * A fresh storage link when the old one expired mid-download, asked from the download endpoint as
+   * at the start (with the same token, never sent to the storage host), so that its answers — a
+   * revoked token, Early Access, a login page — fail with the same precise errors.
+   */
+  @Override
+  public URI refresh(RemoteFile file, ResolverContext context) throws DownloadException {
+    Map<String, String> a = file.metadata().attributes();
+    String what = "file " + a.getOrDefault("civitai.fileId", "?") + file.fileName().map(n -> " (" + n + ")").orElse("")
+        + " of model version " + a.getOrDefault("civitai.versionId", "?");
+    CivitaiApi api = CivitaiApi.forRefresh(context, file);
+    return api.resolveDownload(file.refreshUrl(), new ApiErrors.Subject(what, file.metadata().pageUrl()
+        .orElse(Secret.redact(file.refreshUrl().toString()))));
   }
 
   /** The newest published version; {@code modelVersions[]} lists the newest first. */

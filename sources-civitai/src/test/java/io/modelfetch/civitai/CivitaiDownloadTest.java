@@ -1,9 +1,15 @@
 package io.modelfetch.civitai;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.DownloadedFile;
@@ -232,6 +238,57 @@ class CivitaiDownloadTest {
     assertThat(links).hasSize(2).allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Bearer builder-token"));
     assertThat(civitai.storage.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
     assertThat(events.notices()).anySatisfy(n -> assertThat(n).contains("expired"));
+  }
+
+  @Test
+  void aRevokedTokenWhenTheLinkIsRenewedFailsWithCivitaisOwnError() throws Exception {
+    civitai.storage.file("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors", model).failRanges(1, 403);
+    String signed = civitai.storage.url("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors")
+        + "?X-Amz-Signature=first";
+    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("revoked")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refreshed")
+        .willReturn(aResponse().withStatus(307).withHeader("Location", signed)));
+    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("revoked")
+        .whenScenarioStateIs("refreshed")
+        .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+            .withBody("{\"error\":\"Unauthorized\",\"message\":\"Invalid API key\"}")));
+
+    try (Downloads downloads = downloads()) {
+      assertThatThrownBy(() -> downloads.download(DownloadRequest.of("https://civitai.com/model-versions/2514310")
+          .into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.AUTHENTICATION_REQUIRED);
+            assertThat(e.getMessage()).contains("CivitAI", "2402203", "waiIllustriousSDXL_v160.safetensors")
+                .doesNotContain("builder-token");
+          });
+    }
+    assertThat(dir.resolve("waiIllustriousSDXL_v160.safetensors")).doesNotExist();
+    assertThat(civitai.storage.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
+  }
+
+  @Test
+  void aLoginPageWhenTheLinkIsRenewedIsNotFollowedToTheStorage() throws Exception {
+    civitai.storage.file("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors", model).failRanges(1, 403);
+    String signed = civitai.storage.url("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors")
+        + "?X-Amz-Signature=first";
+    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("login")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refreshed")
+        .willReturn(aResponse().withStatus(307).withHeader("Location", signed)));
+    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("login")
+        .whenScenarioStateIs("refreshed")
+        .willReturn(aResponse().withStatus(307).withHeader("Location",
+            civitai.endpoint() + "/login?returnUrl=%2Fmodel-versions%2F2514310&reason=download-auth")));
+
+    try (Downloads downloads = downloads()) {
+      assertThatThrownBy(() -> downloads.download(DownloadRequest.of("https://civitai.com/model-versions/2514310")
+          .into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.AUTHENTICATION_REQUIRED);
+            assertThat(e.getMessage()).contains("login");
+          });
+    }
+    assertThat(civitai.apiRequests()).noneMatch(r -> r.getUrl().startsWith("/login"));
+    assertThat(dir.resolve("waiIllustriousSDXL_v160.safetensors")).doesNotExist();
   }
 
   @Test

@@ -22,6 +22,8 @@ import java.util.UUID;
  * {root}/models--{org}--{name}/refs/{branch}                   the commit the branch pointed at
  * </pre>
  * Where symbolic links cannot be made (Windows without Developer Mode), the snapshot gets a copy.
+ * With {@code HF_HUB_DISABLE_SYMLINKS} set, files are downloaded straight into their snapshot and
+ * no blob is kept, as huggingface_hub does without symlinks (one copy on disk, not two).
  */
 final class HubCache {
   private static final String CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -30,20 +32,57 @@ final class HubCache {
       + "#\thttps://bford.info/cachedir/\n";
 
   private final Path repoFolder;
+  private final boolean copies;
 
-  private HubCache(Path repoFolder) {
+  private HubCache(Path repoFolder, boolean copies) {
     this.repoFolder = repoFolder;
+    this.copies = copies;
   }
 
-  /** The cache of one repository under {@code root} ({@code HF_HUB_CACHE}). */
+  /** The cache of one repository under {@code root} ({@code HF_HUB_CACHE}), with snapshot links to blobs. */
   static HubCache of(Path root, HubLocation repo) {
+    return of(root, repo, false);
+  }
+
+  /**
+   * The cache of one repository under {@code root}.
+   *
+   * @param copies whether snapshots hold the files themselves ({@code HF_HUB_DISABLE_SYMLINKS})
+   */
+  static HubCache of(Path root, HubLocation repo, boolean copies) {
     return new HubCache(root.toAbsolutePath().normalize()
-        .resolve(repo.type().plural() + "--" + repo.repoId().replace("/", "--")));
+        .resolve(repo.type().plural() + "--" + repo.repoId().replace("/", "--")), copies);
   }
 
   /** The cache a blob path (from {@link #blob}) belongs to. */
   static HubCache ofBlob(Path blob) {
-    return new HubCache(blob.getParent().getParent());
+    return new HubCache(blob.getParent().getParent(), false);
+  }
+
+  /** The cache a snapshot file ({@code snapshots/{commit}/{path}}) belongs to. */
+  static HubCache ofSnapshotFile(Path file, String commit, String path) {
+    Path snapshot = file;
+    for (int i = path.split("/", -1).length; i > 0; i--) {
+      snapshot = snapshot.getParent();
+    }
+    if (!snapshot.getFileName().toString().equals(commit)) {
+      throw new IllegalArgumentException(file + " is not " + path + " in a snapshot of " + commit);
+    }
+    return new HubCache(snapshot.getParent().getParent(), true);
+  }
+
+  /** Whether snapshots hold the files themselves rather than links to blobs. */
+  boolean copies() {
+    return copies;
+  }
+
+  /**
+   * Where a download of {@code path} goes: its blob, or with {@link #copies()} its place in the
+   * snapshot; fails for a path that would leave the snapshot.
+   */
+  Path place(String commit, String path, String etag) throws DownloadException {
+    Path pointer = pointer(commit, path);
+    return copies ? pointer : blob(etag);
   }
 
   /** Where the content with this ETag lives. */
@@ -97,6 +136,39 @@ final class HubCache {
     }
     replace(temp, pointer);
     return copied;
+  }
+
+  /**
+   * Leaves the empty marker {@code .no_exist/{commit}/{path}} huggingface_hub leaves for a file the
+   * Hub said does not exist at that commit. Best effort: the caller reports the missing file anyway.
+   */
+  void markMissing(String commit, String path) {
+    try {
+      Path marker = inside(repoFolder.resolve(".no_exist").resolve(commit), path, "file path");
+      Files.createDirectories(marker.getParent());
+      if (!Files.exists(marker)) {
+        Files.createFile(marker);
+      }
+    } catch (IOException | DownloadException e) {
+      // the marker only saves an offline lookup; the download fails with the Hub's answer either way
+    }
+  }
+
+  /**
+   * Records {@code refs/{ref}} for a snapshot whose files are in place already.
+   *
+   * @param ref the branch or tag asked for, or {@code null} when a commit was asked for
+   */
+  void recordRef(String commit, String ref) throws DownloadException {
+    try {
+      if (ref != null) {
+        writeRef(inside(repoFolder.resolve("refs"), ref, "revision"), commit);
+      }
+      tagCacheDirectory();
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot update the Hugging Face cache at " + repoFolder + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /** {@code refs/{ref}} holds the commit, written atomically as huggingface_hub does. */

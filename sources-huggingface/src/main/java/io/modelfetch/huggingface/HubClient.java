@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -110,6 +111,15 @@ final class HubClient {
    * repository) but not the one to the CDN, whose signed {@code Location} is where the bytes are.
    */
   FileMetadata fileMetadata(String revision, String path) throws DownloadException {
+    return fileMetadata(revision, path, (commit, missingPath) -> { });
+  }
+
+  /**
+   * {@link #fileMetadata(String, String)}, telling {@code missing} the commit at which the Hub said
+   * the file does not exist ({@code EntryNotFound} with {@code X-Repo-Commit}), before failing.
+   */
+  FileMetadata fileMetadata(String revision, String path, BiConsumer<String, String> missing)
+      throws DownloadException {
     URI uri = resolveUrl(revision, path);
     for (int hops = 0; ; hops++) {
       HttpRequest head = authorized(HttpRequest.newBuilder(uri)
@@ -119,6 +129,11 @@ final class HubClient {
       int status = response.statusCode();
       boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
       if (status / 100 != 2 && !redirect) {
+        String commit = response.headers().firstValue("X-Repo-Commit").map(String::strip).orElse("");
+        if (status == 404 && response.headers().firstValue("X-Error-Code").orElse("").equals("EntryNotFound")
+            && HubIds.isCommitHash(commit)) {
+          missing.accept(commit, path);
+        }
         throw errors.forResponse(status, response.headers(), revision, path);
       }
       URI location = redirect ? location(response, uri) : null;

@@ -14,8 +14,10 @@ import java.util.Locale;
  * @param filter which files of a snapshot to take
  * @param revision the revision asked for by option, or {@code null}
  * @param cacheRoot the hub cache to write into, or {@code null} for a plain folder
+ * @param cacheCopies whether the cache holds plain files in its snapshots instead of links to
+ *     blobs ({@code HF_HUB_DISABLE_SYMLINKS}, as huggingface_hub reads it)
  */
-record HubOptions(PathFilter filter, String revision, Path cacheRoot) {
+record HubOptions(PathFilter filter, String revision, Path cacheRoot, boolean cacheCopies) {
 
   static HubOptions of(SourceRequest request, ResolverContext context) throws DownloadException {
     PathFilter filter = PathFilter.of(request.option(HuggingFaceResolver.OPTION_INCLUDE).orElse(null),
@@ -39,6 +41,13 @@ record HubOptions(PathFilter filter, String revision, Path cacheRoot) {
       throw new DownloadException(Kind.INVALID_REQUEST, "the Hugging Face cache folder is not a valid path: "
           + e.getMessage(), e);
     }
-    return new HubOptions(filter, revision, root == null ? null : root.normalize());
+    boolean copies = context.env("HF_HUB_DISABLE_SYMLINKS").map(HubOptions::isTrue).orElse(false);
+    return new HubOptions(filter, revision, root == null ? null : root.normalize(), copies);
+  }
+
+  /** huggingface_hub's reading of a boolean variable: 1, ON, YES or TRUE in any case. */
+  static boolean isTrue(String value) {
+    String v = value.strip().toUpperCase(Locale.ROOT);
+    return v.equals("1") || v.equals("ON") || v.equals("YES") || v.equals("TRUE");
   }
 }

@@ -93,7 +93,7 @@ public final class HuggingFaceResolver implements SourceResolver {
         throw new DownloadException(Kind.INVALID_REQUEST, "the Hugging Face cache names its files itself; "
             + "do not combine " + OPTION_CACHE + " with an exact target file");
       }
-      cache = HubCache.of(options.cacheRoot(), location);
+      cache = HubCache.of(options.cacheRoot(), location, options.cacheCopies());
     }
     RemoteFiles files = new RemoteFiles(hub, location, base, revision, token, cache, request.directory());
     if (!location.isFile()) {
@@ -103,7 +103,12 @@ public final class HuggingFaceResolver implements SourceResolver {
       context.notice("include/exclude patterns select files of a whole repository; " + location.path()
           + " is a single file, so they are ignored");
     }
-    FileMetadata meta = hub.fileMetadata(revision, location.path());
+    HubCache markIn = cache;
+    FileMetadata meta = hub.fileMetadata(revision, location.path(), (commit, path) -> {
+      if (markIn != null) {
+        markIn.markMissing(commit, path); // huggingface_hub's offline mode then knows not to look for it
+      }
+    });
     return List.of(files.fromMetadata(location.path(), meta, meta.commit(), true));
   }
 
@@ -118,16 +123,22 @@ public final class HuggingFaceResolver implements SourceResolver {
     }
     Map<String, String> attributes = file.metadata().attributes();
     String revision = attributes.get(RemoteFiles.ATTR_REVISION);
-    Path blob = file.target().get();
-    HubCache cache = HubCache.ofBlob(blob);
     String commit = attributes.get(RemoteFiles.ATTR_COMMIT);
-    boolean copied = cache.link(blob, commit, attributes.get(RemoteFiles.ATTR_PATH),
-        HubIds.isCommitHash(revision) ? null : revision);
+    String repoPath = attributes.get(RemoteFiles.ATTR_PATH);
+    String ref = HubIds.isCommitHash(revision) ? null : revision;
+    Path target = file.target().get();
+    if (RemoteFiles.LAYOUT_COPIES.equals(attributes.get(RemoteFiles.ATTR_CACHE_LAYOUT))) {
+      // HF_HUB_DISABLE_SYMLINKS: the file was downloaded straight into its snapshot
+      HubCache.ofSnapshotFile(target, commit, repoPath).recordRef(commit, ref);
+      return target;
+    }
+    HubCache cache = HubCache.ofBlob(target);
+    boolean copied = cache.link(target, commit, repoPath, ref);
     if (copied && toldAboutCopies.compareAndSet(false, true)) {
-      context.notice("symbolic links are not possible in " + blob.getParent().getParent()
+      context.notice("symbolic links are not possible in " + target.getParent().getParent()
           + ", so the Hugging Face cache holds copies (more disk space); on Windows, enable Developer Mode");
     }
-    return cache.pointer(commit, attributes.get(RemoteFiles.ATTR_PATH));
+    return cache.pointer(commit, repoPath);
   }
 
   private static String revision(HubLocation location, HubOptions options) throws DownloadException {

@@ -22,6 +22,10 @@ final class RemoteFiles {
   static final String ATTR_REVISION = "huggingface.revision";
   static final String ATTR_COMMIT = "huggingface.commit";
   static final String ATTR_PATH = "huggingface.path";
+  /** How a file is placed in the cache: {@link #LAYOUT_LINKS} or {@link #LAYOUT_COPIES}; absent outside the cache. */
+  static final String ATTR_CACHE_LAYOUT = "huggingface.cacheLayout";
+  static final String LAYOUT_LINKS = "links";
+  static final String LAYOUT_COPIES = "copies";
 
   private final HubClient hub;
   private final HubLocation repo;
@@ -66,14 +70,14 @@ final class RemoteFiles {
   }
 
   /** Whether a listed file is already where it would go, with the right size (the engine verifies its hash). */
-  boolean isPresent(TreeEntry entry) {
+  boolean isPresent(TreeEntry entry, String commit) {
     try {
       Path local;
       if (cache != null) {
         if (!HubIds.isContentId(entry.etag())) {
           return false;
         }
-        local = cache.blob(entry.etag());
+        local = cache.place(commit, entry.path(), entry.etag());
       } else if (directory != null) {
         local = directory.resolve(entry.path()).normalize();
         if (!local.startsWith(directory)) {
@@ -83,7 +87,7 @@ final class RemoteFiles {
         return false;
       }
       return Files.isRegularFile(local) && Files.size(local) == entry.size();
-    } catch (IOException | InvalidPathException e) {
+    } catch (IOException | InvalidPathException | DownloadException e) {
       return false;
     }
   }
@@ -106,14 +110,13 @@ final class RemoteFiles {
         throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the Hub gave no usable ETag for " + path + " of "
             + repo.displayName() + ", so it cannot be placed in the Hugging Face cache; download it into a folder");
       }
-      cache.pointer(commit, path);
-      return b.target(cache.blob(etag));
+      return b.target(cache.place(commit, path, etag));
     }
     return single ? b.fileName(path.substring(path.lastIndexOf('/') + 1)) : b.relativePath(path);
   }
 
   private Metadata metadata(String commit, String path) {
-    return Metadata.builder()
+    Metadata.Builder m = Metadata.builder()
         .source(HuggingFaceResolver.NAME)
         .pageUrl(repo.pageUrl(base) + "/blob/" + commit + "/" + PercentEncoding.path(path))
         .modelName(repo.repoId())
@@ -121,7 +124,10 @@ final class RemoteFiles {
         .attribute(ATTR_REPO, repo.displayName())
         .attribute(ATTR_REVISION, revision)
         .attribute(ATTR_COMMIT, commit)
-        .attribute(ATTR_PATH, path)
-        .build();
+        .attribute(ATTR_PATH, path);
+    if (cache != null) {
+      m.attribute(ATTR_CACHE_LAYOUT, cache.copies() ? LAYOUT_COPIES : LAYOUT_LINKS);
+    }
+    return m.build();
   }
 }

@@ -47,7 +47,7 @@ final class Snapshot {
     try {
       List<Future<RemoteFile>> pending = new ArrayList<>();
       for (TreeEntry entry : wanted) {
-        pending.add(pool.submit(() -> files.isPresent(entry) ? files.fromListing(entry, commit)
+        pending.add(pool.submit(() -> files.isPresent(entry, commit) ? files.fromListing(entry, commit)
             : files.fromMetadata(entry.path(), hub.fileMetadata(commit, entry.path()), commit, false)));
       }
       List<RemoteFile> resolved = new ArrayList<>();

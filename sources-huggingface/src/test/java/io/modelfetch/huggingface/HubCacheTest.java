@@ -48,12 +48,21 @@ class HubCacheTest {
   }
 
   private Downloads downloads() {
+    return downloads(FakeHub.env("HOME", tmp.resolve("home").toString(), "HF_HOME", tmp.resolve("hf-home").toString()));
+  }
+
+  private Downloads downloads(java.util.Map<String, String> environment) {
     return Downloads.builder()
         .endpoint("huggingface", fake.base())
-        .environment(FakeHub.env("HOME", tmp.resolve("home").toString(), "HF_HOME", tmp.resolve("hf-home").toString()))
+        .environment(environment)
         .connectionsPerFile(4)
         .idleTimeout(Duration.ofSeconds(5))
         .build();
+  }
+
+  private Downloads downloadsWithoutSymlinks(String value) {
+    return downloads(FakeHub.env("HOME", tmp.resolve("home").toString(), "HF_HOME", tmp.resolve("hf-home").toString(),
+        "HF_HUB_DISABLE_SYMLINKS", value));
   }
 
   private static DownloadRequest snapshot() {
@@ -140,6 +149,96 @@ class HubCacheTest {
     assertThat(Files.readAllBytes(repo.resolve("snapshots/" + FakeHub.COMMIT
         + "/unet/diffusion_pytorch_model.safetensors"))).isEqualTo(UNET);
     assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(FakeHub.COMMIT);
+  }
+
+  @Test
+  void withSymlinksDisabledTheSnapshotHoldsTheFilesThemselvesAndNoBlobs() throws Exception {
+    DownloadResult result;
+    try (Downloads d = downloadsWithoutSymlinks("1")) {
+      result = d.download(snapshot());
+    }
+
+    Path repo = hubCache.resolve("models--org--tiny");
+    Path snapshot = repo.resolve("snapshots").resolve(FakeHub.COMMIT);
+    for (Path p : new Path[] {snapshot.resolve("model.safetensors"),
+        snapshot.resolve("unet/diffusion_pytorch_model.safetensors"), snapshot.resolve("config.json")}) {
+      assertThat(Files.isSymbolicLink(p)).as("%s is a plain file", p).isFalse();
+      assertThat(Files.isRegularFile(p)).isTrue();
+    }
+    assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
+    assertThat(Files.readAllBytes(snapshot.resolve("unet/diffusion_pytorch_model.safetensors"))).isEqualTo(UNET);
+    assertThat(Files.readAllBytes(snapshot.resolve("config.json"))).isEqualTo(CONFIG);
+    assertThat(repo.resolve("blobs")).as("one copy on disk, not two").doesNotExist();
+    try (Stream<Path> all = Files.walk(snapshot)) {
+      assertThat(all.filter(Files::isRegularFile)).as("no partial, state or lock files left").hasSize(3);
+    }
+    assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(FakeHub.COMMIT);
+    assertThat(hubCache.resolve("CACHEDIR.TAG")).exists();
+    assertThat(result.files()).extracting(f -> f.path())
+        .containsExactlyInAnyOrder(snapshot.resolve("model.safetensors"),
+            snapshot.resolve("unet/diffusion_pytorch_model.safetensors"), snapshot.resolve("config.json"));
+  }
+
+  @Test
+  void withSymlinksDisabledASecondRunFindsTheSnapshotFilesAndTransfersNothing() throws Exception {
+    try (Downloads d = downloadsWithoutSymlinks("true")) {
+      d.download(snapshot());
+      int cdnGets = cdnGets();
+
+      DownloadResult again = d.download(snapshot());
+
+      assertThat(again.files()).hasSize(3).allSatisfy(f -> assertThat(f.status()).isEqualTo(Status.ALREADY_PRESENT));
+      assertThat(cdnGets()).isEqualTo(cdnGets);
+    }
+  }
+
+  @Test
+  void aCacheWrittenWithLinksIsReadWithSymlinksDisabledWithoutDownloading() throws Exception {
+    try (Downloads d = downloads()) {
+      d.download(snapshot());
+    }
+    int cdnGets = cdnGets();
+    try (Downloads d = downloadsWithoutSymlinks("YES")) {
+      DownloadResult again = d.download(snapshot());
+      assertThat(again.files()).allSatisfy(f -> assertThat(f.status()).isEqualTo(Status.ALREADY_PRESENT));
+    }
+    assertThat(cdnGets()).isEqualTo(cdnGets);
+  }
+
+  @Test
+  void symlinksStayOnForValuesHuggingfaceHubReadsAsFalse() throws Exception {
+    try (Downloads d = downloadsWithoutSymlinks("0")) {
+      d.download(snapshot());
+    }
+    assertThat(Files.isSymbolicLink(hubCache.resolve("models--org--tiny/snapshots/" + FakeHub.COMMIT
+        + "/model.safetensors"))).isTrue();
+    assertThat(HubOptions.isTrue(" on ")).isTrue();
+    assertThat(HubOptions.isTrue("no")).isFalse();
+  }
+
+  @Test
+  void aFileTheHubSaysIsMissingGetsANoExistMarkerAtTheCommit() throws Exception {
+    fake.error("HEAD", "/org/tiny/resolve/main/adapter_config.json", 404, "EntryNotFound", "Entry not found",
+        "X-Repo-Commit", FakeHub.COMMIT);
+    try (Downloads d = downloads()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of("hf://org/tiny/adapter_config.json").into(tmp)
+          .option(HuggingFaceResolver.OPTION_CACHE, "true")))
+          .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    }
+    Path marker = hubCache.resolve("models--org--tiny/.no_exist/" + FakeHub.COMMIT + "/adapter_config.json");
+    assertThat(marker).isEmptyFile();
+  }
+
+  @Test
+  void noMarkerIsLeftOutsideTheCache() throws Exception {
+    fake.error("HEAD", "/org/tiny/resolve/main/adapter_config.json", 404, "EntryNotFound", "Entry not found",
+        "X-Repo-Commit", FakeHub.COMMIT);
+    try (Downloads d = downloads()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of("hf://org/tiny/adapter_config.json").into(tmp)))
+          .isInstanceOf(DownloadException.class);
+    }
+    assertThat(hubCache).doesNotExist();
+    assertThat(tmp.resolve("adapter_config.json")).doesNotExist();
   }
 
   @Test
