@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * file also keeps aria2 from reading the user's own {@code aria2.conf}.
  */
 final class Aria2Daemon implements AutoCloseable {
+  /** What aria2c would read as proxies by itself (lower and upper case). */
+  private static final List<String> PROXY_VARIABLES = List.of("http_proxy", "https_proxy", "ftp_proxy", "all_proxy",
+      "no_proxy");
   private static final Logger LOG = LoggerFactory.getLogger(Aria2Daemon.class);
   private static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
   private static final long START_TIMEOUT_MILLIS = 10_000;
@@ -94,9 +98,13 @@ final class Aria2Daemon implements AutoCloseable {
       StringBuilder text = new StringBuilder();
       options.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
       Files.writeString(conf, text, StandardCharsets.UTF_8);
-      Process process = new ProcessBuilder(executable.toString(), "--conf-path=" + conf)
-          .redirectErrorStream(true)
-          .start();
+      ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--conf-path=" + conf).redirectErrorStream(true);
+      // proxies come from the builder's ProxySelector per download, as for the built-in backend
+      for (String variable : PROXY_VARIABLES) {
+        builder.environment().remove(variable);
+        builder.environment().remove(variable.toUpperCase(java.util.Locale.ROOT));
+      }
+      Process process = builder.start();
       process.getOutputStream().close();
       Deque<String> output = captureOutput(process);
       Aria2Daemon daemon = new Aria2Daemon(process, new Aria2Rpc(port, secret, RPC_TIMEOUT), output);

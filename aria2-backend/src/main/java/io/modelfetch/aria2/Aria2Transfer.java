@@ -2,10 +2,13 @@ package io.modelfetch.aria2;
 
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
+import io.modelfetch.Secret;
 import io.modelfetch.spi.BackendContext;
 import io.modelfetch.spi.Transfer;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -112,8 +115,10 @@ final class Aria2Transfer {
   }
 
   private String add() throws DownloadException {
+    Map<String, Object> options = options();
+    options.putAll(proxyOptions());
     try {
-      return daemon.rpc().addUri(url, options());
+      return daemon.rpc().addUri(url, options);
     } catch (Aria2RpcException e) {
       throw new DownloadException(Kind.INVALID_REQUEST, "aria2c refused the download of " + files.part().getFileName()
           + " (" + e.getMessage() + "); check the aria2.* backend options", e);
@@ -149,6 +154,36 @@ final class Aria2Transfer {
     if (!headers.isEmpty()) {
       options.put("header", headers);
     }
+    return options;
+  }
+
+  /**
+   * The proxy the builder's {@code ProxySelector} picks for the URL, as the built-in backend would
+   * use it (aria2c's own reading of {@code http_proxy} and the like is switched off: the daemon
+   * starts without them). aria2c speaks to HTTP proxies only.
+   */
+  private Map<String, Object> proxyOptions() throws DownloadException {
+    Proxy proxy = context.proxyFor(url);
+    String value;
+    switch (proxy.type()) {
+      case DIRECT:
+        value = "";
+        break;
+      case HTTP:
+        InetSocketAddress address = (InetSocketAddress) proxy.address();
+        String host = address.getHostString();
+        value = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        break;
+      default:
+        throw new DownloadException(Kind.INVALID_REQUEST, "aria2c cannot use the SOCKS proxy chosen for "
+            + Secret.redact(url.toString()) + "; use the built-in backend (--backend jdk) with SOCKS proxies");
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    // "" overrides a proxy set anywhere else; the protocol-specific options would win over all-proxy
+    options.put("all-proxy", value);
+    options.put("http-proxy", value);
+    options.put("https-proxy", value);
+    options.put("no-proxy", "");
     return options;
   }
 

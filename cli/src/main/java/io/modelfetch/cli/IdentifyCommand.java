@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "identify", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Looks local model files up on CivitAI by their SHA-256 and writes beside each one",
         "NAME.civitai.info (as the Civitai Helper extension does) and NAME.preview.<png|jpg|webp>.",
-        "Folders are searched for model files (" + IdentifyCommand.EXTENSIONS_TEXT + ") without a .civitai.info."},
+        "Folders are searched for model files (" + IdentifyCommand.EXTENSIONS_TEXT + ") without a .civitai.info.",
+        "A file CivitAI does not know gets a .civitai.info of {} (as Civitai Helper writes), so later",
+        "folder searches skip it; --refresh asks again."},
     footer = {"", "Token: CIVITAI_TOKEN (or CIVITAI_API_TOKEN). Endpoint: CIVITAI_ENDPOINT.",
         "Exit codes as for downloads; 3 when CivitAI knows a file's hash not."})
 final class IdentifyCommand implements Callable<Integer> {
@@ -93,6 +95,9 @@ final class IdentifyCommand implements Callable<Integer> {
           out.println(file + ": " + describe(downloads.download(request).metadata()));
         } catch (DownloadException e) {
           err.println("modelfetch: " + file + ": " + e.getMessage());
+          if (e.kind() == DownloadException.Kind.NOT_FOUND) {
+            markUnknown(file);
+          }
           status = status == 0 ? ExitCodes.of(e.kind()) : status;
         }
       }
@@ -101,6 +106,25 @@ final class IdentifyCommand implements Callable<Integer> {
       return 1;
     }
     return status;
+  }
+
+  /**
+   * Writes {@code {}} as the info file of a model CivitAI does not know, as Civitai Helper does, so
+   * that folder searches skip it until {@code --refresh}. An existing info file is never replaced.
+   */
+  private void markUnknown(Path file) {
+    Path info = file.toAbsolutePath().resolveSibling(baseName(file) + ".civitai.info");
+    try {
+      Files.writeString(info, "{}", java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
+      if (!quiet) {
+        err.println("wrote " + info + " ({}): folder searches skip this file until --refresh");
+      }
+    } catch (java.nio.file.FileAlreadyExistsException kept) {
+      // an earlier answer (or an earlier {}) stays
+    } catch (IOException ex) {
+      err.println("modelfetch: cannot write " + info + ": " + ex.getMessage());
+    }
   }
 
   /** The files named, and the model files in the folders named (those already identified only with --refresh). */

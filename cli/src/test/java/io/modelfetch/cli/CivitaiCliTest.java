@@ -168,7 +168,25 @@ class CivitaiCliTest {
     int status = run("identify", unknown.toString(), "-q");
     assertThat(status).isEqualTo(3);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("mine.safetensors", "CivitAI knows no model file");
-    assertThat(dir.resolve("mine.civitai.info")).doesNotExist();
+    assertThat(dir.resolve("mine.civitai.info")).as("Civitai Helper's mark for an unknown file").hasContent("{}");
+  }
+
+  @Test
+  void aFolderSearchSkipsFilesMarkedUnknownUntilRefreshAndNeverOverwritesAnAnswer() throws Exception {
+    Path unknown = Files.write(dir.resolve("mine.safetensors"), new byte[] {1, 2, 3});
+    Path known = Files.write(dir.resolve("other.safetensors"), new byte[] {4, 5, 6});
+    Files.writeString(dir.resolve("other.civitai.info"), "{\"id\": 7}");
+    assertThat(run("identify", unknown.toString(), "-q")).isEqualTo(3);
+    civitai.resetRequests();
+
+    assertThat(run("identify", dir.toString(), "-q")).isZero();
+    assertThat(civitai.getAllServeEvents()).as("both files have an info file: nothing to ask").isEmpty();
+
+    assertThat(run("identify", dir.toString(), "-q", "--refresh")).isEqualTo(3);
+    assertThat(civitai.getAllServeEvents()).hasSize(2);
+    assertThat(dir.resolve("other.civitai.info")).as("an earlier answer is kept").hasContent("{\"id\": 7}");
+    assertThat(dir.resolve("mine.civitai.info")).hasContent("{}");
+    assertThat(known).exists();
   }
 
   @Test

@@ -54,6 +54,17 @@ final class ControlPlane implements ResolverContext, BackendContext {
   }
 
   @Override
+  public java.net.Proxy proxyFor(java.net.URI uri) {
+    java.net.ProxySelector selector = config.proxySelector() != null ? config.proxySelector()
+        : java.net.ProxySelector.getDefault();
+    if (selector == null) {
+      return java.net.Proxy.NO_PROXY;
+    }
+    java.util.List<java.net.Proxy> proxies = selector.select(uri);
+    return proxies == null || proxies.isEmpty() ? java.net.Proxy.NO_PROXY : proxies.get(0);
+  }
+
+  @Override
   public String userAgent() {
     return config.userAgent();
   }

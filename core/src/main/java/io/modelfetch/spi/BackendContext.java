@@ -1,5 +1,7 @@
 package io.modelfetch.spi;
 
+import java.net.Proxy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -16,6 +18,15 @@ public interface BackendContext {
 
   /** A PEM file of extra CA certificates the builder was told to trust, if any. */
   Optional<Path> trustedCertificates();
+
+  /**
+   * The proxy the builder's {@code ProxySelector} (else the JVM's default one) picks for
+   * {@code uri}: {@link Proxy#NO_PROXY} for a direct connection. A backend that runs its own HTTP
+   * client routes requests the way the built-in one would.
+   */
+  default Proxy proxyFor(URI uri) {
+    return Proxy.NO_PROXY;
+  }
 
   /** Tells the user something that is not an error (for example a fallback to another backend). */
   void notice(String message);

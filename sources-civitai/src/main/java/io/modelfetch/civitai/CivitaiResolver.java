@@ -70,6 +70,8 @@ import java.util.Optional;
  *   <li>{@code civitai.fp}: precision, e.g. {@code fp16}, {@code bf16}, {@code fp8}</li>
  *   <li>{@code civitai.quantType}: GGUF quantisation, e.g. {@code Q8_0}</li>
  *   <li>{@code civitai.a1111Json}: {@code true} to also write A1111's {@code <base>.json}</li>
+ *   <li>{@code civitai.preview}: {@code any} (default: the first still image), {@code sfw} (the
+ *       first one CivitAI rates PG or PG-13) or {@code none}</li>
  * </ul>
  * Options override the same selectors in the URL; selectors compare case-insensitively.
  *
@@ -194,7 +196,7 @@ public final class CivitaiResolver implements SourceResolver {
         .metadata(version.metadata(file, api.page(version.modelId(), version.id())));
     api.bearer().ifPresent(b::header);
     String description = options.a1111Json() ? modelDescription(model, version, api, context) : null;
-    SidecarFiles.of(version, options.a1111Json(), description).forEach(b::sidecar);
+    SidecarFiles.of(version, options.a1111Json(), description, options.preview()).forEach(b::sidecar);
     return b;
   }
 

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  *
  * @param choice file selectors that override the URL's
  * @param a1111Json whether to write A1111's {@code <base>.json}
+ * @param preview which image may become the preview
  */
-record ResolverOptions(FileChoice choice, boolean a1111Json) {
+record ResolverOptions(FileChoice choice, boolean a1111Json, Preview preview) {
   static final String FILE_ID = "civitai.fileId";
   static final String TYPE = "civitai.type";
   static final String FORMAT = "civitai.format";
@@ -21,8 +22,19 @@ record ResolverOptions(FileChoice choice, boolean a1111Json) {
   static final String FP = "civitai.fp";
   static final String QUANT_TYPE = "civitai.quantType";
   static final String A1111_JSON = "civitai.a1111Json";
+  static final String PREVIEW = "civitai.preview";
 
-  private static final Set<String> KNOWN = Set.of(FILE_ID, TYPE, FORMAT, SIZE, FP, QUANT_TYPE, A1111_JSON);
+  private static final Set<String> KNOWN = Set.of(FILE_ID, TYPE, FORMAT, SIZE, FP, QUANT_TYPE, A1111_JSON, PREVIEW);
+
+  /** Which of a version's images becomes {@code <base>.preview.<ext>}. */
+  enum Preview {
+    /** The first still image (Civitai Helper's choice). */
+    ANY,
+    /** The first still image rated PG or PG-13 by CivitAI; none when no image is. */
+    SFW,
+    /** No preview file. */
+    NONE
+  }
   private static final Pattern ID = Pattern.compile("\\d{1,18}");
 
   static ResolverOptions parse(Map<String, String> options) throws DownloadException {
@@ -41,9 +53,14 @@ record ResolverOptions(FileChoice choice, boolean a1111Json) {
     if (!a1111.equalsIgnoreCase("true") && !a1111.equalsIgnoreCase("false")) {
       throw new DownloadException(Kind.INVALID_REQUEST, A1111_JSON + " must be true or false, was '" + a1111 + "'");
     }
+    String preview = options.getOrDefault(PREVIEW, "any").strip().toUpperCase(java.util.Locale.ROOT);
+    if (!preview.equals("ANY") && !preview.equals("SFW") && !preview.equals("NONE")) {
+      throw new DownloadException(Kind.INVALID_REQUEST, PREVIEW + " must be any, sfw or none, was '"
+          + options.get(PREVIEW) + "'");
+    }
     FileChoice choice = new FileChoice(fileId == null ? null : Long.valueOf(fileId.strip()), given(options, TYPE),
         given(options, FORMAT), given(options, SIZE), given(options, FP), given(options, QUANT_TYPE));
-    return new ResolverOptions(choice, Boolean.parseBoolean(a1111));
+    return new ResolverOptions(choice, Boolean.parseBoolean(a1111), Preview.valueOf(preview));
   }
 
   private static String given(Map<String, String> options, String key) {

@@ -41,9 +41,18 @@ final class SidecarFiles {
    * @param modelDescription the model's description for the A1111 card, or {@code null}
    */
   static List<Sidecar> of(VersionJson version, boolean a1111Json, String modelDescription) {
+    return of(version, a1111Json, modelDescription, ResolverOptions.Preview.ANY);
+  }
+
+  /** {@link #of(VersionJson, boolean, String)} with a choice of preview image. */
+  static List<Sidecar> of(VersionJson version, boolean a1111Json, String modelDescription,
+      ResolverOptions.Preview preview) {
     List<Sidecar> sidecars = new ArrayList<>();
     sidecars.add(Sidecar.ofBytes(INFO, civitaiInfo(version.json()), true));
-    version.previewImage().ifPresent(url -> sidecars.add(Sidecar.fromUrl(".preview." + previewExtension(url), url, false)));
+    if (preview != ResolverOptions.Preview.NONE) {
+      version.previewImage(preview == ResolverOptions.Preview.SFW)
+          .ifPresent(url -> sidecars.add(Sidecar.fromUrl(".preview." + previewExtension(url), url, false)));
+    }
     if (a1111Json) {
       sidecars.add(Sidecar.ofBytes(A1111, a1111(version, modelDescription), false));
     }

@@ -89,10 +89,20 @@ final class VersionJson {
    * http(s).
    */
   Optional<URI> previewImage() {
+    return previewImage(false);
+  }
+
+  /**
+   * The first still image with a usable URL.
+   *
+   * @param safeOnly whether only images CivitAI rates PG or PG-13 count ({@code nsfwLevel} 1 or 2,
+   *     or in older answers {@code nsfw} false, {@code "None"} or {@code "Soft"}); an unrated image does not
+   */
+  Optional<URI> previewImage(boolean safeOnly) {
     for (JsonNode image : json.path("images")) {
       String type = image.path("type").asText("image");
       String url = image.path("url").textValue();
-      if (!type.equalsIgnoreCase("image") || url == null) {
+      if (!type.equalsIgnoreCase("image") || url == null || safeOnly && !isSafe(image)) {
         continue;
       }
       try {
@@ -106,6 +116,20 @@ final class VersionJson {
       }
     }
     return Optional.empty();
+  }
+
+  /** CivitAI's {@code NsfwLevel} flags: PG = 1, PG13 = 2, R = 4, X = 8, XXX = 16, Blocked = 32. */
+  private static boolean isSafe(JsonNode image) {
+    JsonNode level = image.path("nsfwLevel");
+    if (level.canConvertToInt()) {
+      int flags = level.asInt();
+      return flags > 0 && (flags & ~3) == 0;
+    }
+    JsonNode legacy = image.path("nsfw");
+    if (legacy.isBoolean()) {
+      return !legacy.asBoolean();
+    }
+    return legacy.isTextual() && (legacy.asText().equalsIgnoreCase("None") || legacy.asText().equalsIgnoreCase("Soft"));
   }
 
   /**

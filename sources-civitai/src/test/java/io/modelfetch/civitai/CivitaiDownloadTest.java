@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.modelfetch.DownloadException;
@@ -240,18 +241,22 @@ class CivitaiDownloadTest {
     assertThat(events.notices()).anySatisfy(n -> assertThat(n).contains("expired"));
   }
 
-  @Test
-  void aRevokedTokenWhenTheLinkIsRenewedFailsWithCivitaisOwnError() throws Exception {
+  /** The first storage range gets a 403 (an expired link); the download endpoint then answers {@code renewal}. */
+  private void linkExpiresThenTheEndpointAnswers(ResponseDefinitionBuilder renewal) {
     civitai.storage.file("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors", model).failRanges(1, 403);
     String signed = civitai.storage.url("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors")
         + "?X-Amz-Signature=first";
-    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("revoked")
-        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refreshed")
+    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("renewal")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("renewed")
         .willReturn(aResponse().withStatus(307).withHeader("Location", signed)));
-    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("revoked")
-        .whenScenarioStateIs("refreshed")
-        .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
-            .withBody("{\"error\":\"Unauthorized\",\"message\":\"Invalid API key\"}")));
+    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("renewal")
+        .whenScenarioStateIs("renewed").willReturn(renewal));
+  }
+
+  @Test
+  void aRevokedTokenWhenTheLinkIsRenewedFailsWithCivitaisOwnError() throws Exception {
+    linkExpiresThenTheEndpointAnswers(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":\"Unauthorized\",\"message\":\"Invalid API key\"}"));
 
     try (Downloads downloads = downloads()) {
       assertThatThrownBy(() -> downloads.download(DownloadRequest.of("https://civitai.com/model-versions/2514310")
@@ -268,16 +273,8 @@ class CivitaiDownloadTest {
 
   @Test
   void aLoginPageWhenTheLinkIsRenewedIsNotFollowedToTheStorage() throws Exception {
-    civitai.storage.file("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors", model).failRanges(1, 403);
-    String signed = civitai.storage.url("/civitai-delivery-worker-prod/model/bodhorV1.eq23.safetensors")
-        + "?X-Amz-Signature=first";
-    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("login")
-        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refreshed")
-        .willReturn(aResponse().withStatus(307).withHeader("Location", signed)));
-    civitai.api.stubFor(get(urlPathEqualTo("/api/download/models/" + VERSION)).inScenario("login")
-        .whenScenarioStateIs("refreshed")
-        .willReturn(aResponse().withStatus(307).withHeader("Location",
-            civitai.endpoint() + "/login?returnUrl=%2Fmodel-versions%2F2514310&reason=download-auth")));
+    linkExpiresThenTheEndpointAnswers(aResponse().withStatus(307).withHeader("Location",
+        civitai.endpoint() + "/login?returnUrl=%2Fmodel-versions%2F2514310&reason=download-auth"));
 
     try (Downloads downloads = downloads()) {
       assertThatThrownBy(() -> downloads.download(DownloadRequest.of("https://civitai.com/model-versions/2514310")

@@ -56,6 +56,55 @@ class SidecarFilesTest {
   }
 
   @Test
+  void aSafePreviewIsTheFirstStillImageRatedPgOrPg13AndNoneMeansNoPreview() throws Exception {
+    ObjectNode v = Fixtures.version(7, 8, "m", "LORA", "SDXL 1.0");
+    Fixtures.addImage(v, "https://image.civitai.com/x/r.jpeg", "image");
+    ((ObjectNode) v.withArray("images").get(0)).put("nsfwLevel", 4);
+    Fixtures.addImage(v, "https://image.civitai.com/x/unrated.jpeg", "image");
+    ((ObjectNode) v.withArray("images").get(1)).remove("nsfwLevel");
+    Fixtures.addImage(v, "https://image.civitai.com/x/pg13-video.mp4", "video");
+    ((ObjectNode) v.withArray("images").get(2)).put("nsfwLevel", 2);
+    Fixtures.addImage(v, "https://image.civitai.com/x/pg13.webp", "image");
+    ((ObjectNode) v.withArray("images").get(3)).put("nsfwLevel", 2);
+    VersionJson version = new VersionJson(v);
+
+    assertThat(SidecarFiles.of(version, false, null, ResolverOptions.Preview.ANY).get(1).url().getPath())
+        .endsWith("/r.jpeg");
+    List<Sidecar> safe = SidecarFiles.of(version, false, null, ResolverOptions.Preview.SFW);
+    assertThat(safe).extracting(Sidecar::suffix).containsExactly(".civitai.info", ".preview.webp");
+    assertThat(safe.get(1).url().getPath()).endsWith("/pg13.webp");
+    assertThat(SidecarFiles.of(version, false, null, ResolverOptions.Preview.NONE)).extracting(Sidecar::suffix)
+        .containsExactly(".civitai.info");
+
+    ((ObjectNode) v.withArray("images").get(3)).put("nsfwLevel", 8);
+    assertThat(SidecarFiles.of(new VersionJson(v), false, null, ResolverOptions.Preview.SFW))
+        .as("no safe image, no preview").extracting(Sidecar::suffix).containsExactly(".civitai.info");
+  }
+
+  @Test
+  void olderAnswersRateImagesWithAnNsfwFlagOrWord() {
+    ObjectNode v = Fixtures.version(7, 8, "m", "LORA", "SD 1.5");
+    for (String[] image : new String[][] {{"a.png", "X"}, {"b.png", "Mature"}, {"c.png", "Soft"}}) {
+      Fixtures.addImage(v, "https://image.civitai.com/x/" + image[0], "image");
+      ObjectNode node = (ObjectNode) v.withArray("images").get(v.withArray("images").size() - 1);
+      node.remove("nsfwLevel");
+      node.put("nsfw", image[1]);
+    }
+    assertThat(new VersionJson(v).previewImage(true)).hasValueSatisfying(u -> assertThat(u.getPath()).endsWith("/c.png"));
+    ((ObjectNode) v.withArray("images").get(0)).put("nsfw", false);
+    assertThat(new VersionJson(v).previewImage(true)).hasValueSatisfying(u -> assertThat(u.getPath()).endsWith("/a.png"));
+  }
+
+  @Test
+  void thePreviewOptionIsCheckedAndTypoSafe() throws Exception {
+    assertThat(ResolverOptions.parse(java.util.Map.of("civitai.preview", " SFW ")).preview())
+        .isEqualTo(ResolverOptions.Preview.SFW);
+    assertThat(ResolverOptions.parse(java.util.Map.of()).preview()).isEqualTo(ResolverOptions.Preview.ANY);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResolverOptions.parse(java.util.Map.of("civitai.preview", "safe")))
+        .hasMessageContaining("any, sfw or none");
+  }
+
+  @Test
   void previewExtensionFollowsTheUrlAndDefaultsToPng() {
     assertThat(SidecarFiles.previewExtension(URI.create("https://i.example/a/b.JPEG"))).isEqualTo("jpg");
     assertThat(SidecarFiles.previewExtension(URI.create("https://i.example/a/b.jpg"))).isEqualTo("jpg");

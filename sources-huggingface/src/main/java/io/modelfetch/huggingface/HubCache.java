@@ -109,15 +109,16 @@ final class HubCache {
     try {
       Files.createDirectories(pointer.getParent());
       copied = linkOrCopy(blob, pointer);
-      if (ref != null) {
-        writeRef(inside(repoFolder.resolve("refs"), ref, "revision"), commit);
-      }
-      tagCacheDirectory();
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot update the Hugging Face cache at " + repoFolder + ": "
-          + e.getMessage(), e);
+      throw cannotUpdate(e);
     }
+    recordRef(commit, ref);
     return copied;
+  }
+
+  private DownloadException cannotUpdate(IOException e) {
+    return new DownloadException(Kind.LOCAL_IO, "cannot update the Hugging Face cache at " + repoFolder + ": "
+        + e.getMessage(), e);
   }
 
   private static boolean linkOrCopy(Path blob, Path pointer) throws IOException {
@@ -166,8 +167,7 @@ final class HubCache {
       }
       tagCacheDirectory();
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot update the Hugging Face cache at " + repoFolder + ": "
-          + e.getMessage(), e);
+      throw cannotUpdate(e);
     }
   }
 

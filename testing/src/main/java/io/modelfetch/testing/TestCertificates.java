@@ -28,6 +28,13 @@ public record TestCertificates(SSLContext serverContext, Path pem) {
    * leaf (trust managers check the leaf's use only when it is not itself the trust anchor).
    */
   public static TestCertificates forLocalhost(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    return forHosts(dir, "localhost");
+  }
+
+  /** {@link #forLocalhost} for other DNS names too (the first is the certificate's CN). */
+  public static TestCertificates forHosts(Path dir, String... dnsNames)
+      throws IOException, InterruptedException, GeneralSecurityException {
+    String san = "SAN=" + String.join(",", java.util.Arrays.stream(dnsNames).map(n -> "dns:" + n).toList());
     Path caStore = dir.resolve("ca.p12");
     Path keystore = dir.resolve("server.p12");
     Path caPem = dir.resolve("ca.pem");
@@ -39,13 +46,13 @@ public record TestCertificates(SSLContext serverContext, Path pem) {
     keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", caStore.toString(), "-storepass", PASSWORD,
         "-file", caPem.toString());
     keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-keystore", keystore.toString(),
+        "-dname", "CN=" + dnsNames[0], "-keystore", keystore.toString(),
         "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
     keytool("-certreq", "-alias", "server", "-keystore", keystore.toString(), "-storepass", PASSWORD,
         "-file", request.toString());
     keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-storepass", PASSWORD,
         "-infile", request.toString(), "-outfile", signed.toString(), "-rfc", "-validity", "2",
-        "-ext", "SAN=dns:localhost", "-ext", "KU=digitalSignature,keyEncipherment", "-ext", "EKU=serverAuth");
+        "-ext", san, "-ext", "KU=digitalSignature,keyEncipherment", "-ext", "EKU=serverAuth");
     keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", keystore.toString(),
         "-storepass", PASSWORD);
     keytool("-importcert", "-alias", "server", "-file", signed.toString(), "-keystore", keystore.toString(),

@@ -7,6 +7,7 @@ import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.Downloads;
+import io.modelfetch.testing.ConnectProxy;
 import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.TestCertificates;
 import io.modelfetch.testing.TestData;

@@ -1,4 +1,4 @@
-package io.modelfetch.engine;
+package io.modelfetch.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,16 +13,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An HTTP proxy that only tunnels ({@code CONNECT}) to loopback ports, and records each request line. */
-final class ConnectProxy implements AutoCloseable {
-  final List<String> requestLines = new CopyOnWriteArrayList<>();
+public final class ConnectProxy implements AutoCloseable {
+  /** The first line of every request, in order ({@code CONNECT localhost:PORT HTTP/1.1}). */
+  public final List<String> requestLines = new CopyOnWriteArrayList<>();
   private final ServerSocket server = new ServerSocket();
 
-  ConnectProxy() throws IOException {
+  public ConnectProxy() throws IOException {
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     daemon(this::accept);
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
