@@ -97,6 +97,17 @@ class ConscryptTlsTest {
   }
 
   @Test
+  void everyConnectionNamesTheHostItWants() throws Exception {
+    try (FakeOrigin fresh = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      fresh.file("/m.safetensors", DATA);
+      d.download(DownloadRequest.of(fresh.url("/m.safetensors")).into(dir));
+      assertThat(fresh.serverNames()).as("SNI on every connection, as CDNs hosting many names need")
+          .hasSizeGreaterThan(1).containsOnly("localhost");
+    }
+  }
+
+  @Test
   void anUntrustedCertificateIsRefused() throws Exception {
     try (Downloads d = builder().build()) {
       assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url("/m.safetensors")).into(dir)))

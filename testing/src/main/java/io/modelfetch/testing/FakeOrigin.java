@@ -21,8 +21,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A real HTTP/1.1 server on loopback that serves files the way CDNs and model hubs do (ranges,
@@ -51,6 +55,8 @@ public final class FakeOrigin implements AutoCloseable {
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
+  /** Per TLS connection, the host name the client asked for (SNI), or "" when it sent none. */
+  private final List<String> serverNames = new CopyOnWriteArrayList<>();
   private final AtomicLong bodyBytes = new AtomicLong();
   private final Map<String, AtomicLong> bodyBytesByPath = new ConcurrentHashMap<>();
   private final ResourceResponder responder = new ResourceResponder(this::served, () -> this.closed);
@@ -165,6 +171,25 @@ public final class FakeOrigin implements AutoCloseable {
     return open.size();
   }
 
+  /**
+   * For each TLS connection that sent a request, the host name it asked for in the handshake
+   * (Server Name Indication), or {@code ""} when it sent none: CDNs that host many names need it.
+   */
+  public List<String> serverNames() {
+    return List.copyOf(serverNames);
+  }
+
+  private static String requestedServerName(SSLSocket ssl) {
+    if (ssl.getSession() instanceof ExtendedSSLSession session) {
+      for (SNIServerName name : session.getRequestedServerNames()) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return "";
+  }
+
   /** TCP connections accepted so far. */
   public int connectionsAccepted() {
     return connections.get();
@@ -190,10 +215,15 @@ public final class FakeOrigin implements AutoCloseable {
   private void serve(Socket socket, int connection) {
     try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
+      boolean named = false;
       while (!closed) {
         String head = HttpWire.readHead(in);
         if (head == null) {
           return;
+        }
+        if (!named && socket instanceof SSLSocket ssl) {
+          serverNames.add(requestedServerName(ssl));
+          named = true;
         }
         RecordedRequest request = HttpWire.parse(head, connection, System.nanoTime());
         requests.add(request);

@@ -35,10 +35,12 @@ class TlsAndProxyTest {
   static TestCertificates certs;
   static FakeOrigin origin;
   static final byte[] DATA = TestData.bytes(6 << 20, 50);
+  /** A name that does not resolve: only the proxy, which tunnels to the loopback port whatever the name, reaches it. */
+  static final String TUNNELLED = "origin.modelfetch.invalid";
 
   @BeforeAll
   static void start() throws Exception {
-    certs = TestCertificates.forLocalhost(certDir);
+    certs = TestCertificates.forHosts(certDir, "localhost", TUNNELLED);
     origin = FakeOrigin.startTls(certs.serverContext());
     origin.file("/secure.safetensors", DATA).etag("\"s\"");
   }
@@ -85,8 +87,9 @@ class TlsAndProxyTest {
   }
 
   @Test
-  void tunnelsThroughAnHttpProxyWithConnect() throws Exception {
-    try (ConnectProxy proxy = new ConnectProxy()) {
+  void tunnelsThroughAnHttpProxyWithConnectAndNamesTheOriginInTheHandshake() throws Exception {
+    try (ConnectProxy proxy = new ConnectProxy(); FakeOrigin tunnelled = FakeOrigin.startTls(certs.serverContext())) {
+      tunnelled.file("/secure.safetensors", DATA);
       ProxySelector selector = new ProxySelector() {
         @Override
         public List<Proxy> select(URI uri) {
@@ -98,11 +101,14 @@ class TlsAndProxyTest {
         }
       };
       try (Downloads d = builder().trustCertificates(certs.pem()).proxySelector(selector).build()) {
-        DownloadResult r = d.download(DownloadRequest.of(origin.url("/secure.safetensors")).into(dir));
+        String url = "https://" + TUNNELLED + ":" + tunnelled.port() + "/secure.safetensors";
+        DownloadResult r = d.download(DownloadRequest.of(url).into(dir));
         assertThat(Files.readAllBytes(r.path())).isEqualTo(DATA);
       }
       assertThat(proxy.requestLines).isNotEmpty()
-          .allSatisfy(line -> assertThat(line).isEqualTo("CONNECT localhost:" + origin.port() + " HTTP/1.1"));
+          .allSatisfy(line -> assertThat(line).isEqualTo("CONNECT " + TUNNELLED + ":" + tunnelled.port() + " HTTP/1.1"));
+      // SNI, which CDNs hosting many names need (the JDK sends it for dotted names only, never for "localhost")
+      assertThat(tunnelled.serverNames()).hasSizeGreaterThan(1).containsOnly(TUNNELLED);
     }
   }
 }
