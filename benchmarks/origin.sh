@@ -53,7 +53,7 @@ pid $RUN/nginx.pid;
 error_log $RUN/error.log warn;
 events { worker_connections 1024; }
 http {
-  log_format bytes '\$msec \$request_time \$connection \$remote_addr "\$request" \$status \$body_bytes_sent "\$http_range" "\$http_user_agent"';
+  log_format bytes '\$msec \$request_time \$connection \$remote_addr "\$request" \$status \$body_bytes_sent "\$http_range" "\$http_user_agent" \$ssl_protocol \$ssl_session_reused';
   access_log $RUN/access.log bytes;
   sendfile on; tcp_nopush on; keepalive_requests 10000;
   client_body_temp_path $RUN/body; proxy_temp_path $RUN/proxy;
