@@ -178,6 +178,7 @@ public final class Main implements Callable<Integer> {
           DownloadResult result = downloads.download(request);
           if (progress != null) {
             progress.clear();
+            err.println(summary(result));
           }
           for (DownloadedFile f : result.files()) {
             out.println(f.path());
@@ -200,6 +201,19 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     return status;
+  }
+
+  /** {@code downloaded 4.0 GiB in 35.2 s (116 MiB/s)}, or that everything was already there. */
+  static String summary(DownloadResult result) {
+    long present = result.files().stream().filter(f -> f.status() == DownloadedFile.Status.ALREADY_PRESENT).count();
+    if (present == result.files().size()) {
+      return present == 1 ? "already here: nothing to download" : "all " + present + " files already here: nothing to download";
+    }
+    double seconds = Math.max(result.elapsed().toNanos(), 1) / 1e9;
+    String text = "downloaded " + io.modelfetch.internal.Sizes.human(result.bytesTransferred()) + " in "
+        + String.format(java.util.Locale.ROOT, "%.1f s", seconds) + " ("
+        + io.modelfetch.internal.Sizes.human((long) (result.bytesTransferred() / seconds)) + "/s)";
+    return present == 0 ? text : text + "; " + present + (present == 1 ? " file was" : " files were") + " already here";
   }
 
   private DownloadRequest withHuggingFaceOptions(DownloadRequest request) {

@@ -144,6 +144,8 @@ final class DownloadTask implements DownloadHandle {
     }
     jobs = List.copyOf(created);
     events.resolved(resolved);
+    // the speed's first sample: the first progress event then already has a rate
+    speed.sample(transferred.get(), System.nanoTime());
     synchronized (this) {
       events.started();
       phase = Phase.RUNNING;

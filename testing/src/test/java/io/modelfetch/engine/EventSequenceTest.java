@@ -38,6 +38,9 @@ class EventSequenceTest extends EngineTestBase {
     assertThat(last.bytesDone()).isEqualTo(data.length);
     assertThat(last.filesDone()).isEqualTo(1);
     assertThat(events.progress()).extracting(Progress::bytesDone).isSorted();
+    assertThat(events.progress()).filteredOn(p -> p.bytesDone() > 0 && p.bytesDone() < data.length)
+        .as("a rate from the first event on, never 0 B/s while bytes arrive").isNotEmpty()
+        .allSatisfy(p -> assertThat(p.bytesPerSecond()).isPositive());
   }
 
   @Test
