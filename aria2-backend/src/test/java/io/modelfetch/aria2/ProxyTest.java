@@ -9,16 +9,9 @@ import io.modelfetch.testing.ConnectProxy;
 import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.TestCertificates;
 import io.modelfetch.testing.TestData;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,30 +50,17 @@ class ProxyTest {
     RealAria2c.require();
   }
 
-  private static Downloads.Builder builder(Proxy proxy) {
-    return Downloads.builder()
-        .backend(new Aria2Backend())
-        .defaultBackend(Aria2Backend.NAME)
-        .discoverPlugins(false)
-        .trustCertificates(certs.pem())
-        .retries(1)
-        .idleTimeout(Duration.ofSeconds(5))
-        .proxySelector(new ProxySelector() {
-          @Override
-          public List<Proxy> select(URI uri) {
-            return List.of(proxy);
-          }
-
-          @Override
-          public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-          }
-        });
-  }
-
   @Test
   void tunnelsThroughTheHttpProxyTheSelectorPicks() throws Exception {
     try (ConnectProxy proxy = new ConnectProxy();
-        Downloads downloads = builder(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxy.port())))
+        Downloads downloads = Downloads.builder()
+            .backend(new Aria2Backend())
+            .defaultBackend(Aria2Backend.NAME)
+            .discoverPlugins(false)
+            .trustCertificates(certs.pem())
+            .retries(1)
+            .idleTimeout(Duration.ofSeconds(5))
+            .proxySelector(proxy.selector())
             .build()) {
       String url = "https://" + HOST + ":" + origin.port() + "/model.safetensors";
       DownloadResult r = downloads.download(DownloadRequest.of(url).into(dir).sha256(TestData.sha256(DATA)));

@@ -11,16 +11,9 @@ import io.modelfetch.testing.ConnectProxy;
 import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.TestCertificates;
 import io.modelfetch.testing.TestData;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,17 +83,7 @@ class TlsAndProxyTest {
   void tunnelsThroughAnHttpProxyWithConnectAndNamesTheOriginInTheHandshake() throws Exception {
     try (ConnectProxy proxy = new ConnectProxy(); FakeOrigin tunnelled = FakeOrigin.startTls(certs.serverContext())) {
       tunnelled.file("/secure.safetensors", DATA);
-      ProxySelector selector = new ProxySelector() {
-        @Override
-        public List<Proxy> select(URI uri) {
-          return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxy.port())));
-        }
-
-        @Override
-        public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-        }
-      };
-      try (Downloads d = builder().trustCertificates(certs.pem()).proxySelector(selector).build()) {
+      try (Downloads d = builder().trustCertificates(certs.pem()).proxySelector(proxy.selector()).build()) {
         String url = "https://" + TUNNELLED + ":" + tunnelled.port() + "/secure.safetensors";
         DownloadResult r = d.download(DownloadRequest.of(url).into(dir));
         assertThat(Files.readAllBytes(r.path())).isEqualTo(DATA);
