@@ -7,11 +7,15 @@ import io.modelfetch.Secret;
 import io.modelfetch.spi.BackendContext;
 import io.modelfetch.spi.ResolverContext;
 import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -54,14 +58,10 @@ final class ControlPlane implements ResolverContext, BackendContext {
   }
 
   @Override
-  public java.net.Proxy proxyFor(java.net.URI uri) {
-    java.net.ProxySelector selector = config.proxySelector() != null ? config.proxySelector()
-        : java.net.ProxySelector.getDefault();
-    if (selector == null) {
-      return java.net.Proxy.NO_PROXY;
-    }
-    java.util.List<java.net.Proxy> proxies = selector.select(uri);
-    return proxies == null || proxies.isEmpty() ? java.net.Proxy.NO_PROXY : proxies.get(0);
+  public Proxy proxyFor(URI uri) {
+    ProxySelector selector = config.proxySelector() != null ? config.proxySelector() : ProxySelector.getDefault();
+    List<Proxy> proxies = selector == null ? null : selector.select(uri);
+    return proxies == null || proxies.isEmpty() ? Proxy.NO_PROXY : proxies.get(0);
   }
 
   @Override

@@ -30,8 +30,10 @@ final class RangeWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RangeWorker.class);
   /** Read buffer: at most {@link Scheduler#MIN_SPLIT}, so a read in flight never crosses into a stolen range. */
   static final int BUFFER = (int) Scheduler.MIN_SPLIT;
-  /** Bytes gathered from a TLS stream before they are written. */
+  /** Bytes gathered from a TLS stream before they are written... */
   private static final int GATHER = 256 * 1024;
+  /** ...unless gathering takes longer than this: progress and the speed behind hedging stay current on slow links. */
+  private static final long GATHER_NANOS = 20_000_000L;
 
   private final SegmentedTransfer owner;
   private final TransferImpl transfer;
@@ -203,7 +205,9 @@ final class RangeWorker implements Runnable {
           throw new EOFException("body ended at byte " + pos + " before the range end " + requestedEnd);
         }
         // a TLS stream yields one 16 KiB record per read: gather a few before writing, for 16x fewer writes
-        while (gather && buf.position() < GATHER && buf.hasRemaining() && response.read(buf) > 0) {
+        long gatherUntil = gather ? System.nanoTime() + GATHER_NANOS : 0;
+        while (gather && buf.position() < GATHER && buf.hasRemaining() && System.nanoTime() < gatherUntil
+            && response.read(buf) > 0) {
           // reading on
         }
         buf.flip();
