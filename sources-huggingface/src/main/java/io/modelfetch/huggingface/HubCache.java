@@ -121,7 +121,17 @@ final class HubCache {
         + e.getMessage(), e);
   }
 
+  /** Makes a symbolic link; {@link Files#createSymbolicLink} but for tests of file systems without links. */
+  @FunctionalInterface
+  interface Linker {
+    void link(Path link, Path target) throws IOException;
+  }
+
   private static boolean linkOrCopy(Path blob, Path pointer) throws IOException {
+    return linkOrCopy(blob, pointer, (link, target) -> Files.createSymbolicLink(link, target));
+  }
+
+  static boolean linkOrCopy(Path blob, Path pointer, Linker linker) throws IOException {
     Path relative = pointer.getParent().relativize(blob);
     if (Files.isSymbolicLink(pointer) && Files.readSymbolicLink(pointer).equals(relative)) {
       return false;
@@ -129,7 +139,7 @@ final class HubCache {
     Path temp = pointer.resolveSibling(pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
     boolean copied = false;
     try {
-      Files.createSymbolicLink(temp, relative);
+      linker.link(temp, relative);
     } catch (UnsupportedOperationException | FileSystemException e) {
       Files.deleteIfExists(temp);
       Files.copy(blob, temp);

@@ -242,6 +242,27 @@ class HubCacheTest {
   }
 
   @Test
+  void whereLinksCannotBeMadeTheSnapshotGetsACopyAndTheBlobStays() throws Exception {
+    Path blob = Files.write(Files.createDirectories(tmp.resolve("repo/blobs")).resolve("abc"), UNET);
+    Path pointer = Files.createDirectories(tmp.resolve("repo/snapshots/c/unet")).resolve("w.safetensors");
+    HubCache.Linker windowsWithoutDeveloperMode = (link, target) -> {
+      throw new java.nio.file.FileSystemException(link.toString(), null, "A required privilege is not held by the client");
+    };
+
+    assertThat(HubCache.linkOrCopy(blob, pointer, windowsWithoutDeveloperMode)).as("reported as a copy").isTrue();
+
+    assertThat(Files.isSymbolicLink(pointer)).isFalse();
+    assertThat(Files.readAllBytes(pointer)).isEqualTo(UNET);
+    assertThat(Files.readAllBytes(blob)).isEqualTo(UNET);
+    try (Stream<Path> left = Files.list(pointer.getParent())) {
+      assertThat(left).as("no temporary file left").containsExactly(pointer);
+    }
+    assertThat(HubCache.linkOrCopy(blob, pointer, (link, target) -> Files.createSymbolicLink(link, target)))
+        .as("a later run where links work replaces the copy with a link").isFalse();
+    assertThat(Files.readSymbolicLink(pointer)).isEqualTo(Path.of("..", "..", "..", "blobs", "abc"));
+  }
+
+  @Test
   void aPathFromTheHubThatWouldLeaveTheSnapshotIsRefused() {
     HubCache cache = HubCache.of(tmp, new HubLocation(RepoType.MODEL, "org/tiny", null, null, false));
     for (String bad : new String[] {"../../../etc/passwd", "a/../../b", "/abs", "a//b", "./a"}) {
