@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  */
 record HubLocation(RepoType type, String repoId, String revision, String path, boolean isFile) {
   private static final Set<String> HOSTS = Set.of("huggingface.co", "www.huggingface.co", "hf.co");
+  /** Public mirrors of the Hub whose URLs users paste; they serve the Hub's API and URL forms. */
+  private static final Set<String> MIRROR_HOSTS = Set.of("hf-mirror.com");
   private static final Set<String> FILE_ACTIONS = Set.of("resolve", "blob", "raw");
   /** Top-level pages of the website that are not organisations; a URL under them is not a repository. */
   private static final Set<String> SITE_PAGES = Set.of("api", "docs", "blog", "papers", "collections",
@@ -51,9 +53,21 @@ record HubLocation(RepoType type, String repoId, String revision, String path, b
       URI uri = new URI(s);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null
-          && HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT));
+          && (HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT)) || mirror(s).isPresent());
     } catch (URISyntaxException e) {
       return false;
+    }
+  }
+
+  /** {@code https://hf-mirror.com} when {@code source} is a URL on a known mirror of the Hub. */
+  static java.util.Optional<String> mirror(String source) {
+    try {
+      URI uri = new URI(source.strip());
+      String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+      return MIRROR_HOSTS.contains(host) && "https".equalsIgnoreCase(uri.getScheme())
+          ? java.util.Optional.of("https://" + host) : java.util.Optional.empty();
+    } catch (URISyntaxException e) {
+      return java.util.Optional.empty();
     }
   }
 

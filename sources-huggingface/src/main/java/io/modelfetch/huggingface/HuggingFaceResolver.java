@@ -84,8 +84,14 @@ public final class HuggingFaceResolver implements SourceResolver {
     HubLocation location = HubLocation.parse(request.source());
     HubOptions options = HubOptions.of(request, context);
     String revision = revision(location, options);
-    String base = endpoint(context);
-    Optional<HubToken> token = HubToken.find(context);
+    Endpoint endpoint = Endpoint.of(context, request.source());
+    String base = endpoint.base();
+    // a mirror named only by a pasted URL is not where the user keeps their account: no token for it
+    Optional<HubToken> token = endpoint.pastedMirror() ? Optional.empty() : HubToken.find(context);
+    if (endpoint.pastedMirror() && HubToken.find(context).isPresent()) {
+      context.notice("downloading through " + base + " as the URL says, without your Hugging Face token; set "
+          + "HF_ENDPOINT=" + base + " to send it there, or use the huggingface.co URL");
+    }
     HubClient hub = new HubClient(context, base, location, token);
     HubCache cache = null;
     if (options.cacheRoot() != null) {
@@ -150,9 +156,23 @@ public final class HuggingFaceResolver implements SourceResolver {
         : options.revision() != null ? options.revision() : DEFAULT_REVISION;
   }
 
-  /** The builder's endpoint, else {@code HF_ENDPOINT}, else huggingface.co, without a trailing slash. */
-  private static String endpoint(ResolverContext context) throws DownloadException {
-    String base = context.endpoint(NAME).or(() -> context.env("HF_ENDPOINT")).orElse(DEFAULT_ENDPOINT).strip();
+  /**
+   * Where the Hub's requests go: the builder's endpoint, else {@code HF_ENDPOINT}, else a known
+   * mirror the pasted URL is on, else huggingface.co; without a trailing slash.
+   *
+   * @param pastedMirror whether the base comes from the URL alone (then no token goes there)
+   */
+  record Endpoint(String base, boolean pastedMirror) {
+    static Endpoint of(ResolverContext context, String source) throws DownloadException {
+      Optional<String> configured = context.endpoint(NAME).or(() -> context.env("HF_ENDPOINT"))
+          .filter(e -> !e.isBlank());
+      Optional<String> mirror = configured.isEmpty() ? HubLocation.mirror(source) : Optional.empty();
+      return mirror.isPresent() ? new Endpoint(mirror.get(), true) : new Endpoint(checked(configured), false);
+    }
+  }
+
+  private static String checked(Optional<String> configured) throws DownloadException {
+    String base = configured.orElse(DEFAULT_ENDPOINT).strip();
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }

@@ -38,6 +38,8 @@ class HubLocationTest {
       hf://org/name/config.json                                               | MODEL   | org/name | -                    | config.json        | true
       hf://org/name@v2/unet/model.bin                                         | MODEL   | org/name | v2                   | unet/model.bin     | true
       hf://org/name@refs/pr/3/model.bin                                       | MODEL   | org/name | refs/pr/3            | model.bin          | true
+      https://hf-mirror.com/org/name/resolve/main/model.safetensors           | MODEL   | org/name | main                 | model.safetensors  | true
+      https://hf-mirror.com/datasets/org/set                                  | DATASET | org/set  | -                    | -                  | false
       hf://org/name@refs%2Fpr%2F3/model.bin                                   | MODEL   | org/name | refs/pr/3            | model.bin          | true
       hf://datasets/org/set@refs/convert/parquet/default/x.parquet            | DATASET | org/set  | refs/convert/parquet | default/x.parquet  | true
       hf://spaces/org/app/static/                                             | SPACE   | org/app  | -                    | static             | false
@@ -82,5 +84,32 @@ class HubLocationTest {
         Optional.empty());
     assertThat(datasets.resolveUrl("main", "a/b.json").toString())
         .isEqualTo("https://hf-mirror.com/datasets/org/set/resolve/main/a/b.json");
+  }
+
+  @Test
+  void aPastedMirrorUrlIsResolvedThroughTheMirrorWithoutTheToken() throws Exception {
+    io.modelfetch.testing.TestResolverContext context = io.modelfetch.testing.TestResolverContext.forService("huggingface")
+        .withEnv(java.util.Map.of("HF_TOKEN", "hf_secret"));
+    HuggingFaceResolver.Endpoint mirror = HuggingFaceResolver.Endpoint.of(context,
+        "https://hf-mirror.com/org/name/resolve/main/model.safetensors");
+    assertThat(mirror).isEqualTo(new HuggingFaceResolver.Endpoint("https://hf-mirror.com", true));
+
+    HuggingFaceResolver.Endpoint hub = HuggingFaceResolver.Endpoint.of(context,
+        "https://huggingface.co/org/name/resolve/main/model.safetensors");
+    assertThat(hub).isEqualTo(new HuggingFaceResolver.Endpoint("https://huggingface.co", false));
+
+    HuggingFaceResolver.Endpoint configured = HuggingFaceResolver.Endpoint.of(
+        context.withEnv(java.util.Map.of("HF_ENDPOINT", "https://hf-mirror.com/")),
+        "https://hf-mirror.com/org/name/resolve/main/model.safetensors");
+    assertThat(configured).as("HF_ENDPOINT names it: the user's own choice, the token goes along")
+        .isEqualTo(new HuggingFaceResolver.Endpoint("https://hf-mirror.com", false));
+  }
+
+  @Test
+  void onlyKnownMirrorsOverHttpsCount() {
+    assertThat(HubLocation.isHubUrl("https://hf-mirror.com/org/name")).isTrue();
+    assertThat(HubLocation.mirror("http://hf-mirror.com/org/name")).isEmpty();
+    assertThat(HubLocation.isHubUrl("https://hf-mirror.example/org/name")).isFalse();
+    assertThat(HubLocation.mirror("https://huggingface.co/org/name")).isEmpty();
   }
 }
