@@ -7,12 +7,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Provider;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A download from a throwaway loopback server, run once by the {@code ./modelfetch} launcher after a
@@ -24,6 +34,33 @@ final class WarmUp {
   private static final int SIZE = 8 << 20;
 
   private WarmUp() {
+  }
+
+  /**
+   * Sets up TLS as an https download would, with Conscrypt and with the JDK, up to a client hello,
+   * so that its classes are in the archive too (there is no server to finish a handshake with).
+   */
+  private static void loadTlsClasses() {
+    try {
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init((KeyStore) null);
+      List<Optional<Provider>> providers = List.of(TlsProviders.forChoice("auto"), Optional.empty());
+      for (Optional<Provider> provider : providers) {
+        SSLContext tls = provider.isPresent() ? SSLContext.getInstance("TLS", provider.get())
+            : SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
+          socket.getSSLParameters();
+        }
+        SSLEngine engine = tls.createSSLEngine("localhost", 443);
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), out);
+      }
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      System.err.println("modelfetch: warm-up without TLS classes: " + e);
+    }
   }
 
   static int run() throws IOException {
@@ -51,6 +88,7 @@ final class WarmUp {
     try (Downloads downloads = Downloads.builder().connectionsPerFile(4).build()) {
       downloads.download(DownloadRequest.of("http://127.0.0.1:" + server.getAddress().getPort() + "/warm-up.bin")
           .into(dir));
+      loadTlsClasses();
       return 0;
     } catch (io.modelfetch.DownloadException e) {
       System.err.println("modelfetch: warm-up download failed: " + e.getMessage());
