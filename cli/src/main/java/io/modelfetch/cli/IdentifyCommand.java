@@ -20,38 +20,31 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code modelfetch identify}: looks local model files up on CivitAI by SHA-256 and writes their sidecars. */
-@Command(name = "identify", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Looks local model files up on CivitAI by their SHA-256 and writes beside each one",
-        "NAME.civitai.info (as the Civitai Helper extension does) and NAME.preview.<png|jpg|webp>.",
-        "Folders are searched for model files (" + IdentifyCommand.EXTENSIONS_TEXT + ") without a .civitai.info.",
-        "A file CivitAI does not know gets a .civitai.info of {} (as Civitai Helper writes), so later",
-        "folder searches skip it; --refresh asks again."},
-    footer = {"", "Token: CIVITAI_TOKEN (or CIVITAI_API_TOKEN). Endpoint: CIVITAI_ENDPOINT.",
-        "Exit codes as for downloads; 3 when CivitAI knows a file's hash not."})
 final class IdentifyCommand implements Callable<Integer> {
-  static final String EXTENSIONS_TEXT = ".safetensors .ckpt .pt .pth .bin .gguf";
+  private static final String EXTENSIONS_TEXT = ".safetensors .ckpt .pt .pth .bin .gguf";
   private static final Set<String> EXTENSIONS = Set.of("safetensors", "ckpt", "pt", "pth", "bin", "gguf");
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "model files, or folders to search")
-  List<Path> paths = new ArrayList<>();
+  private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
+  private final PositionalParamSpec pathsArg = Options.add(spec, PositionalParamSpec.builder().index("0..*")
+      .arity("1..*").required(true).paramLabel("PATH").type(List.class).auxiliaryTypes(Path.class)
+      .description("model files, or folders to search"));
+  private final OptionSpec a1111JsonOpt = Options.add(spec, Options.flag(
+      "also write A1111's NAME.json (activation text, sd version); an existing one is kept", "--a1111-json"));
+  private final OptionSpec refreshOpt = Options.add(spec, Options.flag(
+      "in folders, also look up files that already have a .civitai.info", "--refresh"));
+  private final OptionSpec caFileOpt = Options.add(spec, Options.caFile());
+  private final OptionSpec quietOpt = Options.add(spec, Options.flag("no 'hashing ...' lines", "-q", "--quiet"));
 
-  @Option(names = "--a1111-json", description = "also write A1111's NAME.json (activation text, sd version);"
-      + " an existing one is kept")
-  boolean a1111Json;
-
-  @Option(names = "--refresh", description = "in folders, also look up files that already have a .civitai.info")
-  boolean refresh;
-
-  @Option(names = "--ca-file", paramLabel = "PEM", description = "also trust the CA certificates in this PEM file")
-  Path caFile;
-
-  @Option(names = {"-q", "--quiet"}, description = "no 'hashing ...' lines")
-  boolean quiet;
+  private List<Path> paths;
+  private boolean a1111Json;
+  private boolean refresh;
+  private Path caFile;
+  private boolean quiet;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -61,10 +54,30 @@ final class IdentifyCommand implements Callable<Integer> {
     this.out = out;
     this.err = err;
     this.environment = environment;
+    spec.name("identify").versionProvider(new Main.Version());
+    spec.usageMessage().sortOptions(false)
+        .description("Looks local model files up on CivitAI by SHA-256 and writes what it knows beside them.",
+            "Beside each file: NAME.civitai.info (as the Civitai Helper extension writes it) and "
+            + "NAME.preview.<png|jpg|webp>.",
+            "Folders are searched for model files (" + EXTENSIONS_TEXT + ") without a .civitai.info. "
+            + "A file CivitAI does not know gets a .civitai.info of {} (as Civitai Helper writes), so later "
+            + "folder searches skip it; --refresh asks again.")
+        .footer("", "Token: CIVITAI_TOKEN (or CIVITAI_API_TOKEN). Endpoint: CIVITAI_ENDPOINT.",
+            "Exit codes as for downloads; 3 when CivitAI does not know a file's hash.");
+    Options.addHelp(spec);
+  }
+
+  CommandSpec spec() {
+    return spec;
   }
 
   @Override
   public Integer call() {
+    paths = pathsArg.getValue();
+    a1111Json = Options.valueOr(a1111JsonOpt, false);
+    refresh = Options.valueOr(refreshOpt, false);
+    caFile = caFileOpt.getValue();
+    quiet = Options.valueOr(quietOpt, false);
     Downloads.Builder builder = Downloads.builder().listener(new DownloadListener() {
       @Override
       public void onNotice(DownloadHandle download, String message) {

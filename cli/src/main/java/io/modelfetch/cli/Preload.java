@@ -2,7 +2,6 @@ package io.modelfetch.cli;
 
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.SourceResolver;
-import java.lang.reflect.Field;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
@@ -10,9 +9,9 @@ import java.util.ServiceLoader;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Loads the engine's classes on a second thread while the main one parses the command line:
- * picocli's classes (Java 5 bytecode, which the class-data archive cannot hold) take ~0.15 s to
- * load and verify, and on two cores the engine's own set-up can happen meanwhile instead of after.
+ * Loads and initialises the engine's classes on a second thread while the main one parses the
+ * command line, so that on two cores the engine's set-up (and the TLS provider's, when an https
+ * URL is given) happens meanwhile instead of after.
  */
 final class Preload {
   private static final List<String> ENGINE = List.of(
@@ -37,8 +36,6 @@ final class Preload {
     if (tls) {
       TlsProviders.startLoading(); // on the common pool
     }
-    readAnnotations(Main.class);
-    readAnnotations(IdentifyCommand.class);
     if (tls) {
       warmTrustStore();
     }
@@ -63,18 +60,6 @@ final class Preload {
       TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
     } catch (GeneralSecurityException e) {
       // only a head start: the main thread reports what is wrong
-    }
-  }
-
-  /**
-   * Reads a command's annotations, as picocli is about to: the JDK makes a proxy class per
-   * annotation type on first use (~25 ms in all), which happens here while the main thread is
-   * still initialising picocli.
-   */
-  private static void readAnnotations(Class<?> command) {
-    command.getAnnotations();
-    for (Field f : command.getDeclaredFields()) {
-      f.getAnnotations();
     }
   }
 }

@@ -59,4 +59,30 @@ class CliDownloadTest {
     assertThat(run(url, "-o", dir.toString(), "-q")).isZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).as("-q: nothing on stderr").isEmpty();
   }
+
+  @Test
+  void optionValuesReachTheDownload() throws Exception {
+    String url = origin.url("/model.safetensors");
+    String wrong = "0".repeat(64);
+    assertThat(run(url, "-o", dir.toString(), "-q", "--sha256", wrong)).as("checksum mismatch").isEqualTo(7);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(wrong);
+    assertThat(dir.resolve("model.safetensors")).doesNotExist();
+
+    Files.writeString(dir.resolve("model.safetensors"), "an earlier, different file");
+    assertThat(run(url, "--output", dir.toString(), "--quiet")).as("file exists").isEqualTo(9);
+    assertThat(run(url, "--output", dir.toString(), "--quiet", "--overwrite", "--connections", "2")).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(DATA);
+  }
+
+  @Test
+  void badUsageExitsWith2AndSaysWhatIsWrong() {
+    assertThat(run("-x", "many", origin.url("/model.safetensors"))).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value for option '--connections': 'many'");
+    assertThat(run("--no-such-option")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--no-such-option'");
+    assertThat(run("identify")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required parameter: 'PATH'");
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing URL");
+  }
 }
