@@ -2,6 +2,12 @@ package io.modelfetch.cli;
 
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.SourceResolver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
@@ -36,6 +42,7 @@ final class Preload {
     if (tls) {
       TlsProviders.startLoading(); // on the common pool
     }
+    lookUpHosts(args);
     if (tls) {
       warmTrustStore();
     }
@@ -49,6 +56,28 @@ final class Preload {
     }
     ServiceLoader.load(SourceResolver.class, loader).stream().forEach(ServiceLoader.Provider::type);
     ServiceLoader.load(DownloadBackend.class, loader).stream().forEach(ServiceLoader.Provider::type);
+  }
+
+  /**
+   * Looks up the hosts of the URLs given, which the JDK caches (30 s) for the connections made
+   * next, so that on a real network the DNS round trip happens while the command line is parsed.
+   * Hosts the JVM would reach through a proxy are left to the proxy.
+   */
+  private static void lookUpHosts(String[] args) {
+    for (String arg : args) {
+      if (!arg.startsWith("http://") && !arg.startsWith("https://")) {
+        continue;
+      }
+      try {
+        URI uri = new URI(arg);
+        if (uri.getHost() != null && ProxySelector.getDefault().select(uri).stream()
+            .allMatch(p -> p.type() == Proxy.Type.DIRECT)) {
+          InetAddress.getAllByName(uri.getHost());
+        }
+      } catch (URISyntaxException | IOException | RuntimeException e) {
+        // the main thread reports a bad URL or an unknown host
+      }
+    }
   }
 
   /**
