@@ -38,6 +38,8 @@ final class RangeWorker implements Runnable {
   private final SegmentedTransfer owner;
   private final TransferImpl transfer;
   private final boolean own;
+  /** One of the connections started together, which wait for each other's answers once. */
+  private boolean awaitingFirstAnswer;
   private volatile Response current;
   private volatile Segment working;
   private volatile boolean aborted;
@@ -46,15 +48,17 @@ final class RangeWorker implements Runnable {
   /** Bytes/s this connection reached on its last range: the yardstick for hedging. */
   private long lastSpeed;
 
-  RangeWorker(SegmentedTransfer owner, boolean own) {
+  RangeWorker(SegmentedTransfer owner, boolean own, boolean first) {
     this.owner = owner;
     this.transfer = owner.transfer();
     this.own = own;
+    this.awaitingFirstAnswer = first;
   }
 
   @Override
   public void run() {
     Scheduler scheduler = owner.scheduler();
+    owner.awaitStart();
     try {
       Scheduler.Assignment a;
       while (!owner.stopped() && (a = scheduler.next(lastSpeed)) != null) {
@@ -75,6 +79,7 @@ final class RangeWorker implements Runnable {
       LOG.error("range worker failed unexpectedly", e);
       owner.fail(new DownloadException(Kind.LOCAL_IO, "unexpected failure: " + e, e));
     } finally {
+      firstAnswer(false);
       owner.workerExited(this, own);
     }
   }
@@ -98,6 +103,7 @@ final class RangeWorker implements Runnable {
       Response response = null;
       try {
         response = request(url, pos, end);
+        firstAnswer(true);
         current = response;
         if (aborted) {
           response.abort();
@@ -147,6 +153,7 @@ final class RangeWorker implements Runnable {
         wait = Backoff.exponential(attempt + 1);
         reason = HttpErrors.describe(cause) + " from " + url.getHost() + " at byte " + pos;
       } finally {
+        firstAnswer(false);
         current = null;
         if (response != null) {
           response.close();
@@ -155,6 +162,13 @@ final class RangeWorker implements Runnable {
       attempt++;
       transfer.events().retrying(new RetryInfo(reason, attempt, wait));
       transfer.sleep(wait);
+    }
+  }
+
+  private void firstAnswer(boolean wait) {
+    if (awaitingFirstAnswer) {
+      awaitingFirstAnswer = false;
+      owner.firstAnswer(wait);
     }
   }
 

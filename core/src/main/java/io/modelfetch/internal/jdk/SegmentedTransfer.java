@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,6 +33,8 @@ final class SegmentedTransfer {
   static final long WINDOW_PER_CONNECTION = 2L << 20;
   private static final long MONITOR_MILLIS = 100;
   private static final long REFRESH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** How long the first connections wait for each other's answers before reading their bodies. */
+  private static final long FIRST_ANSWERS_MILLIS = 50;
 
   private final TransferImpl transfer;
   private final DataClient data;
@@ -41,6 +44,8 @@ final class SegmentedTransfer {
   private final long size;
   private final List<RangeWorker> workers = new CopyOnWriteArrayList<>();
   private final AtomicReference<DownloadException> failure = new AtomicReference<>();
+  private final CountDownLatch starting = new CountDownLatch(1);
+  private volatile CountDownLatch firstAnswers = new CountDownLatch(0);
   private volatile URI url;
   private long lastRefreshNanos;
   private boolean refreshed;
@@ -75,9 +80,14 @@ final class SegmentedTransfer {
         threads.execute(hasher);
       }
       transfer.onCancel(this::abortAll);
-      startWorker(true);
-      for (int i = 1; i < connections && scheduler.hasSplittableWork() && transfer.budget().tryAcquire(); i++) {
-        startWorker(false);
+      try {
+        startWorker(true, true);
+        for (int i = 1; i < connections && scheduler.hasSplittableWork() && transfer.budget().tryAcquire(); i++) {
+          startWorker(false, true);
+        }
+      } finally {
+        firstAnswers = new CountDownLatch(workers.size());
+        starting.countDown();
       }
       monitor(connections, resumed);
       String sha256 = hasher == null ? null : hasher.await();
@@ -127,12 +137,47 @@ final class SegmentedTransfer {
     return List.of();
   }
 
-  /** Starts a connection; {@code own} for the file's first one, which the engine holds for the whole transfer. */
-  private void startWorker(boolean own) {
-    RangeWorker w = new RangeWorker(this, own);
+  /**
+   * Starts a connection; {@code own} for the file's first one, which the engine holds for the whole
+   * transfer; {@code first} for those started together at the beginning.
+   */
+  private void startWorker(boolean own, boolean first) {
+    RangeWorker w = new RangeWorker(this, own, first);
     workers.add(w);
     transfer.events().connections(workers.size());
     threads.execute(w);
+  }
+
+  /**
+   * Holds the first connections until all of them are started, so that they send their requests
+   * together (see {@link #firstAnswer}).
+   */
+  void awaitStart() {
+    try {
+      starting.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A first connection has its answer (or gave up, or had nothing to do); with {@code wait}, it
+   * waits up to {@value #FIRST_ANSWERS_MILLIS} ms for the other first connections' answers before
+   * reading its body. Started one by one, the early connections were already copying bytes while
+   * the later ones had not sent their requests: on two cores the last request went out ~30 ms
+   * after the first, and every range ends that much later. On a long round trip the wait times
+   * out and costs the first connection at most that long once.
+   */
+  void firstAnswer(boolean wait) {
+    CountDownLatch latch = firstAnswers;
+    latch.countDown();
+    if (wait) {
+      try {
+        latch.await(FIRST_ANSWERS_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Called by a worker as it exits. */
@@ -165,7 +210,7 @@ final class SegmentedTransfer {
       long now = System.nanoTime();
       if (failure.get() == null && !transfer.isCancelled() && workers.size() < connections
           && scheduler.needsAnotherConnection() && transfer.budget().tryAcquire()) {
-        startWorker(false);
+        startWorker(false, false);
       }
       long covered = scheduler.covered();
       long window = Math.max(4 * WINDOW_PER_CONNECTION, WINDOW_PER_CONNECTION * workers.size());
