@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
       }
       return http.build();
     });
-    this.data = new DataClient(() -> dataTls.get().getSocketFactory(), proxies, config.connectTimeout(),
+    this.data = new DataClient(dataTls::get, proxies, config.connectTimeout(),
         config.idleTimeout(), config.userAgent());
     this.workers = Executors.newCachedThreadPool(daemon("modelfetch-worker"));
     this.eventExecutor = Executors.newCachedThreadPool(daemon("modelfetch-events"));

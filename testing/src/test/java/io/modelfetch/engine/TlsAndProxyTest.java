@@ -11,13 +11,21 @@ import io.modelfetch.testing.ConnectProxy;
 import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.TestCertificates;
 import io.modelfetch.testing.TestData;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The https data path: the shared TLS context, a custom CA, host name verification, CONNECT through a proxy. */
 class TlsAndProxyTest {
@@ -46,6 +54,55 @@ class TlsAndProxyTest {
   private static Downloads.Builder builder() {
     return Downloads.builder().discoverPlugins(false).defaultBackend("jdk").retries(1)
         .idleTimeout(Duration.ofSeconds(5)).connectionsPerFile(4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void movesManyRecordsOverEachProtocolVersion(String protocol) throws Exception {
+    byte[] data = TestData.bytes(24 << 20, 51);
+    try (FakeOrigin only = FakeOrigin.startTls(certs.serverContext(), protocol);
+        Downloads d = builder().trustCertificates(certs.pem()).connectionsPerFile(8).build()) {
+      only.file("/big.safetensors", data).etag("\"b\"");
+      DownloadResult r = d.download(DownloadRequest.of(only.url("/big.safetensors")).into(dir)
+          .sha256(TestData.sha256(data)));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertThat(only.connectionsAccepted()).as("the ranges ran on several TLS connections").isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void aStalledTlsReadIsAbandonedAndResumed() throws Exception {
+    byte[] data = TestData.bytes(4 << 20, 52);
+    try (FakeOrigin stalling = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).idleTimeout(Duration.ofSeconds(1)).build()) {
+      stalling.file("/stall.safetensors", data).etag("\"t\"").stallAfter(1 << 20, 1);
+      DownloadResult r = d.submit(DownloadRequest.of(stalling.url("/stall.safetensors")).into(dir).connections(1)
+          .sha256(TestData.sha256(data))).result().get(30, TimeUnit.SECONDS);
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertThat(stalling.requests("/stall.safetensors")).as("probe, the stalled range, its rest").hasSize(3);
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Downloads d = builder().trustCertificates(certs.pem()).retries(0).connectTimeout(Duration.ofSeconds(1))
+            .build()) {
+      Thread acceptor = new Thread(() -> {
+        try (Socket held = silent.accept()) {
+          Thread.sleep(60_000);
+        } catch (IOException | InterruptedException e) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String url = "https://localhost:" + silent.getLocalPort() + "/m.safetensors";
+      CompletableFuture<DownloadResult> result = d.submit(DownloadRequest.of(url).into(dir)).result();
+      assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DownloadException.class);
+      acceptor.interrupt();
+    }
+    assertThat(dir.resolve("m.safetensors")).doesNotExist();
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The data-path HTTP/1.1 client: GET requests on pooled blocking sockets, sharing the
@@ -35,7 +35,7 @@ public final class DataClient implements AutoCloseable {
   /** Redirects followed before giving up, as browsers and curl do. */
   public static final int MAX_REDIRECTS = 10;
 
-  private final Supplier<SSLSocketFactory> tls;
+  private final Supplier<SSLContext> tls;
   private final ProxySelector proxySelector;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
@@ -49,7 +49,7 @@ public final class DataClient implements AutoCloseable {
     return t;
   });
 
-  public DataClient(Supplier<SSLSocketFactory> tls, ProxySelector proxySelector, Duration connectTimeout,
+  public DataClient(Supplier<SSLContext> tls, ProxySelector proxySelector, Duration connectTimeout,
       Duration idleTimeout, String userAgent) {
     this.tls = tls;
     this.proxySelector = proxySelector;

@@ -15,12 +15,12 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DataClientTest {
-  private final DataClient client = new DataClient(() -> (SSLSocketFactory) SSLSocketFactory.getDefault(), null,
+  private final DataClient client = new DataClient(DataClientTest::defaultTls, null,
       Duration.ofSeconds(5), Duration.ofSeconds(5), "modelfetch/test");
 
   @AfterEach
@@ -84,7 +84,7 @@ class DataClientTest {
 
   @Test
   void aSilentServerTimesOut() throws Exception {
-    try (DataClient impatient = new DataClient(() -> (SSLSocketFactory) SSLSocketFactory.getDefault(), null,
+    try (DataClient impatient = new DataClient(DataClientTest::defaultTls, null,
         Duration.ofSeconds(5), Duration.ofMillis(300), "modelfetch/test");
         CannedServer server = new CannedServer(h -> CannedServer.bytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
         Response r = impatient.get(uri(server, "/"), Map.of())) {
@@ -165,7 +165,7 @@ class DataClientTest {
         public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
         }
       };
-      try (DataClient viaProxy = new DataClient(() -> (SSLSocketFactory) SSLSocketFactory.getDefault(), selector,
+      try (DataClient viaProxy = new DataClient(DataClientTest::defaultTls, selector,
           Duration.ofSeconds(5), Duration.ofSeconds(5), "modelfetch/test");
           Response r = viaProxy.get(URI.create("http://models.example/file.bin?x=1"), Map.of())) {
         assertThat(body(r)).isEqualTo("ok");
@@ -189,5 +189,13 @@ class DataClientTest {
 
   private static String body(Response r) throws IOException {
     return r.readText(1 << 20);
+  }
+
+  private static SSLContext defaultTls() {
+    try {
+      return SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
