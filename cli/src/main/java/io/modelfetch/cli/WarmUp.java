@@ -26,8 +26,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A download from a throwaway loopback server, run once by the {@code ./modelfetch} launcher after a
- * build with {@code -XX:ArchiveClassesAtExit}: it loads the classes a real download needs, so the
- * class-data archive that makes every later start faster covers them.
+ * build with {@code -XX:DumpLoadedClassList}: it loads the classes a real download needs, so the
+ * static class-data archive made from that list, which makes every later start faster, covers them.
  */
 final class WarmUp {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");

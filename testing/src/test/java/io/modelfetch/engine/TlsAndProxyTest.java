@@ -84,6 +84,20 @@ class TlsAndProxyTest {
   }
 
   @Test
+  void aTlsConnectionCutMidBodyIsResumedFromItsLastByte() throws Exception {
+    byte[] data = TestData.bytes(4 << 20, 53);
+    try (FakeOrigin cutting = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      cutting.file("/cut.safetensors", data).etag("\"c\"").disconnectAfter(1 << 20, 1);
+      DownloadResult r = d.download(DownloadRequest.of(cutting.url("/cut.safetensors")).into(dir).connections(1)
+          .sha256(TestData.sha256(data)));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+      assertThat(cutting.requests("/cut.safetensors")).extracting(q -> q.header("range").orElse("none"))
+          .containsExactly("bytes=0-0", "bytes=0-4194303", "bytes=1048576-4194303");
+    }
+  }
+
+  @Test
   void aServerThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Downloads d = builder().trustCertificates(certs.pem()).retries(0).connectTimeout(Duration.ofSeconds(1))
