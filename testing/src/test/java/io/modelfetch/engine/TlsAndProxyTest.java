@@ -98,6 +98,23 @@ class TlsAndProxyTest {
   }
 
   @Test
+  void bytesPastABodysEndOnATlsConnectionAreNotTakenForTheNextResponse() throws Exception {
+    byte[] first = TestData.bytes(2 << 20, 54);
+    byte[] second = TestData.bytes(2 << 20, 55);
+    try (FakeOrigin sloppy = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      sloppy.file("/first.bin", first).etag("\"1\"").trailingGarbage(100, 1);
+      sloppy.file("/second.bin", second).etag("\"2\"");
+      DownloadResult a = d.download(DownloadRequest.of(sloppy.url("/first.bin")).into(dir).connections(1)
+          .sha256(TestData.sha256(first)));
+      DownloadResult b = d.download(DownloadRequest.of(sloppy.url("/second.bin")).into(dir).connections(1)
+          .sha256(TestData.sha256(second)));
+      assertThat(Files.readAllBytes(a.path())).isEqualTo(first);
+      assertThat(Files.readAllBytes(b.path())).isEqualTo(second);
+    }
+  }
+
+  @Test
   void aServerThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Downloads d = builder().trustCertificates(certs.pem()).retries(0).connectTimeout(Duration.ofSeconds(1))

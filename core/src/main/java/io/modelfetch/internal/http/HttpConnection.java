@@ -368,7 +368,7 @@ final class HttpConnection implements Closeable {
 
   /** Whether bytes are buffered that no response has claimed (the connection is then unusable). */
   boolean hasBufferedBytes() {
-    return buffer.hasRemaining();
+    return buffer.hasRemaining() || (channel instanceof TlsChannel && ((TlsChannel) channel).hasBufferedPlaintext());
   }
 
   /** Nanoseconds since a byte last arrived. */

@@ -241,6 +241,11 @@ final class TlsChannel implements ByteChannel {
     return bigger;
   }
 
+  /** Whether decrypted bytes wait that no read has taken yet. */
+  boolean hasBufferedPlaintext() {
+    return appIn.hasRemaining();
+  }
+
   @Override
   public boolean isOpen() {
     return channel.isOpen();
