@@ -115,6 +115,18 @@ class TlsAndProxyTest {
   }
 
   @Test
+  void aChunkedBodyOfUnknownLengthArrivesWholeOverTls() throws Exception {
+    byte[] data = TestData.bytes((3 << 20) + 12345, 56);
+    try (FakeOrigin chunking = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      chunking.file("/stream.bin", data).ignoreRanges().chunked();
+      DownloadResult r = d.download(DownloadRequest.of(chunking.url("/stream.bin")).into(dir)
+          .sha256(TestData.sha256(data)));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+    }
+  }
+
+  @Test
   void aServerThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Downloads d = builder().trustCertificates(certs.pem()).retries(0).connectTimeout(Duration.ofSeconds(1))
