@@ -25,7 +25,6 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -44,6 +43,8 @@ import javax.net.ssl.SSLSocket;
  */
 public final class FakeOrigin implements AutoCloseable {
   private final ServerSocket server;
+  private final SSLContext tls;
+  private final String[] protocols;
   private final String scheme;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-origin");
@@ -79,9 +80,11 @@ public final class FakeOrigin implements AutoCloseable {
     }
   }
 
-  private FakeOrigin(ServerSocket server, String scheme) {
+  private FakeOrigin(ServerSocket server, String scheme, SSLContext tls, String[] protocols) {
     this.server = server;
     this.scheme = scheme;
+    this.tls = tls;
+    this.protocols = protocols;
     threads.execute(this::acceptLoop);
   }
 
@@ -89,7 +92,7 @@ public final class FakeOrigin implements AutoCloseable {
   public static FakeOrigin start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-    return new FakeOrigin(s, "http");
+    return new FakeOrigin(s, "http", null, new String[0]);
   }
 
   /**
@@ -97,12 +100,11 @@ public final class FakeOrigin implements AutoCloseable {
    * {@link TestCertificates}), speaking only {@code protocols} when given ({@code "TLSv1.3"}).
    */
   public static FakeOrigin startTls(SSLContext tls, String... protocols) throws IOException {
-    SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
-    if (protocols.length > 0) {
-      s.setEnabledProtocols(protocols);
-    }
+    // TLS layered over each accepted socket, so a cut connection can drop the TCP connection
+    // without a close_notify, as a broken network does
+    ServerSocket s = new ServerSocket();
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-    return new FakeOrigin(s, "https");
+    return new FakeOrigin(s, "https", tls, protocols.clone());
   }
 
   public int port() {
@@ -198,11 +200,12 @@ public final class FakeOrigin implements AutoCloseable {
   private void acceptLoop() {
     while (!closed) {
       try {
-        Socket s = server.accept();
-        s.setTcpNoDelay(true);
+        Socket raw = server.accept();
+        raw.setTcpNoDelay(true);
+        Socket s = tls == null ? raw : overTls(raw);
         open.add(s);
         int id = connections.incrementAndGet();
-        threads.execute(() -> serve(s, id));
+        threads.execute(() -> serve(s, raw, id));
       } catch (IOException e) {
         if (!closed) {
           continue;
@@ -212,7 +215,16 @@ public final class FakeOrigin implements AutoCloseable {
     }
   }
 
-  private void serve(Socket socket, int connection) {
+  private SSLSocket overTls(Socket raw) throws IOException {
+    SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, true);
+    if (protocols.length > 0) {
+      ssl.setEnabledProtocols(protocols);
+    }
+    return ssl;
+  }
+
+  /** Serves one connection; {@code raw} is its TCP socket (the same as {@code socket} without TLS). */
+  private void serve(Socket socket, Socket raw, int connection) {
     try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
       boolean named = false;
@@ -227,7 +239,12 @@ public final class FakeOrigin implements AutoCloseable {
         }
         RecordedRequest request = HttpWire.parse(head, connection, System.nanoTime());
         requests.add(request);
-        if (!respond(request, out, connection)) {
+        try {
+          if (!respond(request, out, connection)) {
+            return;
+          }
+        } catch (ResourceResponder.Cut cut) {
+          raw.close(); // the TCP connection drops: over TLS, no close_notify
           return;
         }
         if (request.header("connection").map(v -> v.equalsIgnoreCase("close")).orElse(false)) {

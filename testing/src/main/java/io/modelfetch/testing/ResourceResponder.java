@@ -152,7 +152,10 @@ final class ResourceResponder {
     HttpWire.writeReply(out, new Reply(status, h, text.getBytes(StandardCharsets.UTF_8)), request, served);
   }
 
-  /** Sends {@code length} bytes from {@code first}; returns false when it cut the connection. */
+  /**
+   * Sends {@code length} bytes from {@code first}; returns false when the connection must end (a
+   * stall outlived the origin), and throws {@link Cut} where the connection is cut.
+   */
   private boolean sendBody(OutputStream out, RecordedRequest request, byte[] body, long first, long length, long rate,
       long cutAt, long stallAt, boolean chunked) throws IOException {
     int chunk = rate > 0 ? (int) Math.max(1024, Math.min(16 * 1024, rate / 20)) : 64 * 1024;
@@ -184,7 +187,7 @@ final class ResourceResponder {
       }
       if (cutAt >= 0 && sent >= cutAt) {
         out.flush();
-        return false;
+        throw new Cut();
       }
       if (stallAt >= 0 && sent >= stallAt) {
         out.flush();
@@ -214,6 +217,15 @@ final class ResourceResponder {
       Thread.sleep(Math.max(1, millis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The connection is cut here: the caller drops it as a broken network would. */
+  static final class Cut extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Cut() {
+      super("connection cut");
     }
   }
 }

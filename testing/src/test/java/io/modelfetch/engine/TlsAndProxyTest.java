@@ -127,6 +127,30 @@ class TlsAndProxyTest {
   }
 
   @Test
+  void aBodyWithoutLengthEndsAtTheServersCloseNotify() throws Exception {
+    byte[] data = TestData.bytes((2 << 20) + 777, 57);
+    try (FakeOrigin unframed = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      unframed.file("/unframed.bin", data).ignoreRanges().noContentLength();
+      DownloadResult r = d.download(DownloadRequest.of(unframed.url("/unframed.bin")).into(dir));
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+    }
+  }
+
+  /** Without a length, only the close_notify says the body is whole: a dropped connection is a cut, not the end. */
+  @Test
+  void aBodyWithoutLengthCutWithoutCloseNotifyIsNotTakenAsWhole() throws Exception {
+    byte[] data = TestData.bytes((2 << 20) + 777, 58);
+    try (FakeOrigin unframed = FakeOrigin.startTls(certs.serverContext());
+        Downloads d = builder().trustCertificates(certs.pem()).build()) {
+      unframed.file("/unframed.bin", data).ignoreRanges().noContentLength().disconnectAfter(1 << 20, 1);
+      DownloadResult r = d.download(DownloadRequest.of(unframed.url("/unframed.bin")).into(dir));
+      assertThat(Files.size(r.path())).as("the cut body was fetched again, not kept").isEqualTo(data.length);
+      assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
+    }
+  }
+
+  @Test
   void aServerThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Downloads d = builder().trustCertificates(certs.pem()).retries(0).connectTimeout(Duration.ofSeconds(1))

@@ -366,6 +366,14 @@ final class HttpConnection implements Closeable {
     return n;
   }
 
+  /**
+   * Whether the end of stream just read was a deliberate close: over TLS, the server's close_notify;
+   * a plain TCP close cannot tell a cut from an end, and neither can a proxy's tunnel.
+   */
+  boolean endedCleanly() {
+    return !(channel instanceof TlsChannel) || ((TlsChannel) channel).closeNotifyReceived();
+  }
+
   /** Whether bytes are buffered that no response has claimed (the connection is then unusable). */
   boolean hasBufferedBytes() {
     return buffer.hasRemaining() || (channel instanceof TlsChannel && ((TlsChannel) channel).hasBufferedPlaintext());

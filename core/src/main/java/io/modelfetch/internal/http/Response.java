@@ -114,6 +114,12 @@ public final class Response implements Closeable {
       case UNTIL_CLOSE: {
         int n = connection.read(dst, Long.MAX_VALUE);
         if (n < 0) {
+          if (!connection.endedCleanly()) {
+            // a body without length ends where the connection does: over TLS only a close_notify
+            // says that was the end and not a cut
+            throw new EOFException("the server closed the TLS connection without close_notify: the body may be "
+                + "cut short");
+          }
           done = true;
         }
         return n;

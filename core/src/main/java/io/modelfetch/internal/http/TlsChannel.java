@@ -37,6 +37,7 @@ final class TlsChannel implements ByteChannel {
   /** Plaintext decrypted but not yet handed out, when the caller's buffer was too small for a record (read mode). */
   private ByteBuffer appIn;
   private boolean inboundDone;
+  private boolean closeNotifyReceived;
 
   private TlsChannel(SocketChannel channel, SSLEngine engine) {
     this.channel = channel;
@@ -144,6 +145,7 @@ final class TlsChannel implements ByteChannel {
             continue;
           case CLOSED:
             inboundDone = true;
+            closeNotifyReceived = true;
             return produced > 0 ? produced : -1;
           case BUFFER_UNDERFLOW:
           default:
@@ -239,6 +241,14 @@ final class TlsChannel implements ByteChannel {
     ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(capacity, b.capacity() + 1));
     bigger.put(b).flip();
     return bigger;
+  }
+
+  /**
+   * Whether the server ended the stream with a close_notify. A TCP close without one may be an
+   * attacker or a broken network cutting the data short.
+   */
+  boolean closeNotifyReceived() {
+    return closeNotifyReceived;
   }
 
   /** Whether decrypted bytes wait that no read has taken yet. */
