@@ -31,6 +31,7 @@ final class Aria2Transfer {
   private static final String FILE_ALLOCATION_OPTION = "aria2.file-allocation";
   private static final Logger LOG = LoggerFactory.getLogger(Aria2Transfer.class);
   private static final long POLL_MILLIS = 250;
+  private static final long MIN_POLL_MILLIS = 10;
   /** aria2 refuses more: {@code max-connection-per-server} is 1..16, hard-coded. */
   private static final int MAX_CONNECTIONS = 16;
   /** How long a cancelled download may take to stop before the transfer returns anyway. */
@@ -203,7 +204,7 @@ final class Aria2Transfer {
         if (!daemon.isAlive() || ++failures > RPC_FAILURES_TOLERATED) {
           throw daemonFailed("lost contact with aria2c", e);
         }
-        pause();
+        pause(POLL_MILLIS);
         continue;
       }
       if (!status.isFailed()) {
@@ -222,8 +223,17 @@ final class Aria2Transfer {
       } else if (stopped) {
         return status;
       }
-      pause();
+      pause(nextPoll(status));
     }
+  }
+
+  /**
+   * Polls every {@value #POLL_MILLIS} ms, and sooner when the download should end before that:
+   * without this the end was noticed 125 ms late on average.
+   */
+  private static long nextPoll(Aria2Status status) {
+    long left = status.millisLeft();
+    return left < 0 ? POLL_MILLIS : Math.max(MIN_POLL_MILLIS, Math.min(POLL_MILLIS, left));
   }
 
   private void progress(Aria2Status status) {
@@ -280,9 +290,9 @@ final class Aria2Transfer {
     cancelled.countDown();
   }
 
-  private void pause() throws DownloadException {
+  private void pause(long millis) throws DownloadException {
     try {
-      if (cancelled.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (cancelled.await(millis, TimeUnit.MILLISECONDS)) {
         Thread.sleep(10);
       }
     } catch (InterruptedException e) {

@@ -35,7 +35,7 @@ class Aria2ErrorsTest {
       "1  | Something else                                          | UNEXPECTED_RESPONSE",
   })
   void mapsErrorCodes(int code, String message, Kind kind) {
-    DownloadException e = Aria2Errors.of(new Aria2Status("error", 0, 0, 0, code, message), SIGNED,
+    DownloadException e = Aria2Errors.of(new Aria2Status("error", 0, 0, 0, 0, code, message), SIGNED,
         Path.of("/models/m.safetensors.part"));
     assertThat(e.kind()).isEqualTo(kind);
     assertThat(e.getMessage()).doesNotContain("deadbeef").doesNotContain("hf_secret");
@@ -44,7 +44,7 @@ class Aria2ErrorsTest {
   @ParameterizedTest
   @CsvSource({"9, free some space", "24, token", "3, check the URL", "6, run the same command again"})
   void saysWhatToDo(int code, String advice) {
-    DownloadException e = Aria2Errors.of(new Aria2Status("error", 0, 0, 0, code, ""), SIGNED,
+    DownloadException e = Aria2Errors.of(new Aria2Status("error", 0, 0, 0, 0, code, ""), SIGNED,
         Path.of("/models/m.safetensors.part"));
     assertThat(e.getMessage()).contains(advice);
   }

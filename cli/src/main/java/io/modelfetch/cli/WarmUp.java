@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +67,26 @@ final class WarmUp {
     }
   }
 
+  /**
+   * A GET and a POST through the JDK's {@code HttpClient}, which the API calls (CivitAI, Hugging
+   * Face) and the aria2 backend's RPC use: built and used cold, it took 300-400 ms, most of it
+   * loading classes a direct download never needs.
+   */
+  private static void loadControlPlaneClasses(URI url) {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .proxy(HttpClient.Builder.NO_PROXY).followRedirects(HttpClient.Redirect.NEVER).build();
+    try {
+      client.send(HttpRequest.newBuilder(url).header("Range", "bytes=0-0").build(), HttpResponse.BodyHandlers.ofString());
+      client.send(HttpRequest.newBuilder(url).header("Range", "bytes=0-0").header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofInputStream())
+          .body().close();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("modelfetch: warm-up without the API client's classes: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   static int run() throws IOException {
     byte[] data = new byte[SIZE];
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -86,8 +110,9 @@ final class WarmUp {
     server.start();
     Path dir = Files.createTempDirectory("modelfetch-warm-up");
     try (Downloads downloads = Downloads.builder().connectionsPerFile(4).build()) {
-      downloads.download(DownloadRequest.of("http://127.0.0.1:" + server.getAddress().getPort() + "/warm-up.bin")
-          .into(dir));
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/warm-up.bin";
+      downloads.download(DownloadRequest.of(url).into(dir));
+      loadControlPlaneClasses(URI.create(url));
       loadTlsClasses();
       return 0;
     } catch (io.modelfetch.DownloadException e) {
