@@ -176,6 +176,7 @@ final class Aria2Daemon implements AutoCloseable {
    */
   @Override
   public void close() {
+    LOG.debug("stopping aria2c (pid {})", process.pid());
     if (process.supportsNormalTermination()) {
       process.destroy();
       rpc.answers();
@@ -191,6 +192,7 @@ final class Aria2Daemon implements AutoCloseable {
       process.destroyForcibly();
       exited(STOP_TIMEOUT_SECONDS);
     }
+    LOG.debug("aria2c (pid {}) stopped", process.pid());
   }
 
   private boolean exited(long seconds) {

@@ -72,6 +72,7 @@ final class Aria2Transfer {
         cancel();
       }
       Aria2Status end = follow();
+      LOG.debug("aria2 download {} ended: {}", gid, end.status());
       forget();
       if (end.isComplete()) {
         return complete();
