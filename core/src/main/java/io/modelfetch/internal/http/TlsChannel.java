@@ -90,10 +90,7 @@ final class TlsChannel implements ByteChannel {
 
   /** Appends what the stream has to {@link #netIn}, blocking for at most the socket's timeout. */
   private void readInto(InputStream in, byte[] chunk) throws IOException {
-    netIn.compact();
-    if (!netIn.hasRemaining()) {
-      netIn = grow(netIn.flip(), netIn.capacity() * 2).compact();
-    }
+    makeRoomInNetIn();
     int n = in.read(chunk, 0, Math.min(chunk.length, netIn.remaining()));
     if (n > 0) {
       netIn.put(chunk, 0, n);
@@ -177,10 +174,7 @@ final class TlsChannel implements ByteChannel {
   }
 
   private int fillFromSocket() throws IOException {
-    netIn.compact();
-    if (!netIn.hasRemaining()) {
-      netIn = grow(netIn.flip(), netIn.capacity() * 2).compact();
-    }
+    makeRoomInNetIn();
     int n;
     try {
       n = channel.read(netIn);
@@ -188,6 +182,14 @@ final class TlsChannel implements ByteChannel {
       netIn.flip();
     }
     return n;
+  }
+
+  /** Puts {@link #netIn} in write mode after its unread bytes, growing it when they fill it. */
+  private void makeRoomInNetIn() {
+    netIn.compact();
+    if (!netIn.hasRemaining()) {
+      netIn = grow(netIn.flip(), netIn.capacity() * 2).compact();
+    }
   }
 
   @Override
