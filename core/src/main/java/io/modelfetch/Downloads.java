@@ -171,6 +171,7 @@ public final class Downloads implements AutoCloseable {
     private SSLContext sslContext;
     private Provider tlsProvider;
     private ProxySelector proxySelector;
+    private AddressPolicy addressPolicy = AddressPolicy.allowAll();
 
     private Builder() {
     }
@@ -368,6 +369,16 @@ public final class Downloads implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Which addresses connections may go to, checked after DNS resolution on every connection and
+     * redirect; default {@link AddressPolicy#allowAll()}. A server that downloads URLs its users
+     * paste uses {@link AddressPolicy#publicOnly()}.
+     */
+    public Builder addressPolicy(AddressPolicy policy) {
+      this.addressPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
     public Downloads build() {
       if (sslContext != null && (trustedCertificates != null || tlsProvider != null)) {
         throw new IllegalStateException("an sslContext already decides trust and provider: set either sslContext, "
@@ -416,6 +427,7 @@ public final class Downloads implements AutoCloseable {
       b.sslContext = sslContext;
       b.tlsProvider = tlsProvider;
       b.proxySelector = proxySelector;
+      b.addressPolicy = addressPolicy;
       return b;
     }
 
@@ -423,7 +435,7 @@ public final class Downloads implements AutoCloseable {
       return new EngineConfig(connectionsPerFile, maxConnections, maxConcurrentFiles, connectTimeout, idleTimeout,
           retries, userAgent, listeners, listenerFactories, resolvers, backends, discoverPlugins, backend, tokens,
           endpoints, backendOptions, environment, sidecars, alwaysHash, trustedCertificates, sslContext, tlsProvider,
-          proxySelector);
+          proxySelector, addressPolicy);
     }
   }
 }

@@ -119,6 +119,7 @@ final class Aria2Transfer {
   private String add() throws DownloadException {
     Map<String, Object> options = options();
     options.putAll(proxyOptions());
+    transfer.checkAddress(url); // aria2c resolves and connects by itself: check the address it will get
     try {
       return daemon.rpc().addUri(url, options);
     } catch (Aria2RpcException e) {

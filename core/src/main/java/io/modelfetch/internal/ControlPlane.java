@@ -1,5 +1,6 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.RetryInfo;
@@ -95,6 +96,9 @@ final class ControlPlane implements ResolverContext, BackendContext {
       Duration wait;
       String reason;
       try {
+        // the JDK client resolves by itself; its lookup answers from the JVM's address cache, which
+        // this check has just filled with the addresses it allowed
+        config.addressPolicy().check(request.uri());
         HttpResponse<T> response = client.get().send(withAgent, bodyHandler);
         if (!Backoff.retryableStatus(response.statusCode()) || attempt >= attempts) {
           return response;
@@ -106,6 +110,8 @@ final class ControlPlane implements ResolverContext, BackendContext {
         }
         reason = "HTTP " + response.statusCode() + " from " + request.uri().getHost();
         discard(response.body());
+      } catch (AddressPolicy.Refused e) {
+        throw HttpErrors.refused(e, request.uri());
       } catch (IOException e) {
         if (attempt >= attempts) {
           throw HttpErrors.forIo(e, request.uri(), attempt);

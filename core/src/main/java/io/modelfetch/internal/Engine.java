@@ -74,11 +74,11 @@ public final class Engine implements AutoCloseable {
       return http.build();
     });
     this.data = new DataClient(dataTls::get, proxies, config.connectTimeout(),
-        config.idleTimeout(), config.userAgent());
+        config.idleTimeout(), config.userAgent(), config.addressPolicy());
     this.workers = Executors.newCachedThreadPool(daemon("modelfetch-worker"));
     this.eventExecutor = Executors.newCachedThreadPool(daemon("modelfetch-events"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("modelfetch-ticker"));
-    this.sidecars = new SidecarWriter(httpClient, config.userAgent(), config.sidecars());
+    this.sidecars = new SidecarWriter(httpClient, config.userAgent(), config.sidecars(), config.addressPolicy());
     this.resolvers = Plugins.resolvers(config);
     this.backends = Plugins.backends(config, new JdkBackend(data, workers));
     ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadListener;
 import io.modelfetch.Secret;
 import io.modelfetch.spi.DownloadBackend;
@@ -36,7 +37,8 @@ public record EngineConfig(
     Path trustedCertificates,
     SSLContext sslContext,
     Provider tlsProvider,
-    ProxySelector proxySelector) {
+    ProxySelector proxySelector,
+    AddressPolicy addressPolicy) {
 
   public EngineConfig {
     listeners = List.copyOf(listeners);

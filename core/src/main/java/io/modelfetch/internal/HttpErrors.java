@@ -1,5 +1,6 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.Secret;
@@ -63,8 +64,16 @@ public final class HttpErrors {
     return s < 120 ? s + " s" : s < 2 * 3600 ? d.toMinutes() + " min" : d.toHours() + " h";
   }
 
+  /** The error when the address policy refused a connection for {@code uri}: not retried. */
+  public static DownloadException refused(AddressPolicy.Refused e, URI uri) {
+    return new DownloadException(Kind.INVALID_REQUEST, e.getMessage() + " (for " + Secret.redact(uri.toString()) + ")", e);
+  }
+
   /** The error after a network failure that retries could not overcome. */
   public static DownloadException forIo(IOException e, URI uri, int attempts) {
+    if (e instanceof AddressPolicy.Refused) {
+      return refused((AddressPolicy.Refused) e, uri);
+    }
     String where = Secret.redact(uri.toString());
     String what = describe(e);
     String tries = attempts > 1 ? " (" + attempts + " attempts)" : "";

@@ -1,5 +1,6 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.RetryInfo;
@@ -54,6 +55,8 @@ record Probe(URI finalUrl, long size, boolean acceptsRanges, String validator, S
         abort(response);
         throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the server at " + start.getHost()
             + " broke the HTTP protocol: " + Secret.redact(e.getMessage()), e);
+      } catch (AddressPolicy.Refused e) {
+        throw HttpErrors.refused(e, start);
       } catch (IOException e) {
         abort(response);
         task.checkNotCancelled();

@@ -1,5 +1,6 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.file.FileNames;
 import io.modelfetch.spi.RemoteFile;
@@ -30,9 +31,11 @@ final class SidecarWriter {
   private final Supplier<HttpClient> client;
   private final String userAgent;
   private final boolean enabled;
+  private final AddressPolicy addressPolicy;
 
-  SidecarWriter(Supplier<HttpClient> client, String userAgent, boolean enabled) {
+  SidecarWriter(Supplier<HttpClient> client, String userAgent, boolean enabled, AddressPolicy addressPolicy) {
     this.client = client;
+    this.addressPolicy = addressPolicy;
     this.userAgent = userAgent;
     this.enabled = enabled;
   }
@@ -73,6 +76,7 @@ final class SidecarWriter {
   private byte[] fetch(URI url) throws IOException, InterruptedException {
     URI uri = url;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      addressPolicy.check(uri);
       HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
           .header("User-Agent", userAgent).GET().build();
       HttpResponse<InputStream> response = client.get().send(request, HttpResponse.BodyHandlers.ofInputStream());

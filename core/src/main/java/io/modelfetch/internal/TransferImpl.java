@@ -1,9 +1,11 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.RetryInfo;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.Transfer;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,17 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   @Override
   public URI url() {
     return probe.finalUrl();
+  }
+
+  @Override
+  public void checkAddress(URI uri) throws DownloadException {
+    try {
+      task.engine().config().addressPolicy().check(uri);
+    } catch (AddressPolicy.Refused e) {
+      throw HttpErrors.refused(e, uri);
+    } catch (IOException e) {
+      throw HttpErrors.forIo(e, uri, 1);
+    }
   }
 
   @Override

@@ -67,6 +67,16 @@ public interface Transfer {
    */
   URI refresh() throws DownloadException;
 
+  /**
+   * Resolves {@code uri}'s host now and checks its addresses against the {@code Downloads}'
+   * address policy. A backend that opens connections by itself (aria2c) calls this before handing a
+   * URL over; the built-in backend is checked on every connection it opens.
+   *
+   * @throws DownloadException {@code INVALID_REQUEST} when the policy refuses an address of the host
+   */
+  default void checkAddress(URI uri) throws DownloadException {
+  }
+
   /** Progress callbacks from a backend to the engine; thread-safe, cheap, never blocking. */
   interface TransferEvents {
     /** Called once, before any bytes: how many bytes an earlier attempt left that will be kept. */

@@ -1,5 +1,6 @@
 package io.modelfetch.internal.http;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.Secret;
 import java.io.IOException;
 import java.net.Proxy;
@@ -40,6 +41,7 @@ public final class DataClient implements AutoCloseable {
   private final Duration connectTimeout;
   private final Duration idleTimeout;
   private final String userAgent;
+  private final AddressPolicy addressPolicy;
   private final ConnectionPool pool = new ConnectionPool();
   /** Connections with a request in flight, watched for silence longer than the idle timeout. */
   private final Set<HttpConnection> busy = ConcurrentHashMap.newKeySet();
@@ -51,6 +53,13 @@ public final class DataClient implements AutoCloseable {
 
   public DataClient(Supplier<SSLContext> tls, ProxySelector proxySelector, Duration connectTimeout,
       Duration idleTimeout, String userAgent) {
+    this(tls, proxySelector, connectTimeout, idleTimeout, userAgent, AddressPolicy.allowAll());
+  }
+
+  /** With an {@link AddressPolicy} checked on every new connection, after DNS resolution. */
+  public DataClient(Supplier<SSLContext> tls, ProxySelector proxySelector, Duration connectTimeout,
+      Duration idleTimeout, String userAgent, AddressPolicy addressPolicy) {
+    this.addressPolicy = addressPolicy;
     this.tls = tls;
     this.proxySelector = proxySelector;
     this.connectTimeout = connectTimeout;
@@ -94,7 +103,7 @@ public final class DataClient implements AutoCloseable {
         throw e;
       }
     }
-    HttpConnection fresh = HttpConnection.open(route, tls, connectTimeout, idleTimeout);
+    HttpConnection fresh = HttpConnection.open(route, tls, connectTimeout, idleTimeout, addressPolicy);
     try {
       return exchange(fresh, uri, request);
     } catch (IOException | RuntimeException e) {

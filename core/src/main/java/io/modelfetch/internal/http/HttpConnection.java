@@ -1,5 +1,6 @@
 package io.modelfetch.internal.http;
 
+import io.modelfetch.AddressPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -61,8 +62,15 @@ final class HttpConnection implements Closeable {
     this.out = channel == null ? socket.getOutputStream() : null;
   }
 
-  static HttpConnection open(Route route, Supplier<SSLContext> tls, Duration connectTimeout, Duration idleTimeout)
-      throws IOException {
+  static HttpConnection open(Route route, Supplier<SSLContext> tls, Duration connectTimeout, Duration idleTimeout,
+      AddressPolicy policy) throws IOException {
+    // resolved and checked once: a direct connection goes to exactly the address the policy allowed,
+    // so a second DNS answer (rebinding) cannot slip in; through a proxy, the target is checked by name
+    InetSocketAddress direct = route.proxy().type() == Proxy.Type.DIRECT
+        ? policy.socketAddress(route.host(), route.port()) : null;
+    if (direct == null && !policy.allowsAll()) {
+      policy.resolve(route.host());
+    }
     int connectMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     int idleMillis = (int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis());
     Proxy.Type proxyType = route.proxy().type();
@@ -70,7 +78,7 @@ final class HttpConnection implements Closeable {
       SocketChannel channel = SocketChannel.open();
       try {
         InetSocketAddress target = proxyType == Proxy.Type.HTTP
-            ? route.proxyAddress() : new InetSocketAddress(route.host(), route.port());
+            ? route.proxyAddress() : direct;
         channel.socket().connect(target, connectMillis);
         channel.socket().setTcpNoDelay(true);
         channel.socket().setKeepAlive(true);
@@ -85,7 +93,7 @@ final class HttpConnection implements Closeable {
       // (see TlsChannel)
       SocketChannel channel = SocketChannel.open();
       try {
-        channel.socket().connect(new InetSocketAddress(route.host(), route.port()), connectMillis);
+        channel.socket().connect(direct, connectMillis);
         channel.socket().setTcpNoDelay(true);
         channel.socket().setKeepAlive(true);
         SSLEngine engine = tls.get().createSSLEngine(route.host(), route.port());
@@ -107,7 +115,7 @@ final class HttpConnection implements Closeable {
       } else if (proxyType == Proxy.Type.SOCKS) {
         target = InetSocketAddress.createUnresolved(route.host(), route.port());
       } else {
-        target = new InetSocketAddress(route.host(), route.port());
+        target = direct;
       }
       raw.connect(target, connectMillis);
       raw.setTcpNoDelay(true);

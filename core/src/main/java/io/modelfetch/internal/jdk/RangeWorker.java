@@ -1,5 +1,6 @@
 package io.modelfetch.internal.jdk;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.RetryInfo;
@@ -147,7 +148,7 @@ final class RangeWorker implements Runnable {
           attempt = 1; // bytes arrived: the connection works, this is a new failure
         }
         IOException cause = e instanceof PartialFailure ? (IOException) e.getCause() : e;
-        if (attempt >= transfer.maxAttempts()) {
+        if (attempt >= transfer.maxAttempts() || cause instanceof AddressPolicy.Refused) {
           throw HttpErrors.forIo(cause, url, attempt);
         }
         wait = Backoff.exponential(attempt + 1);

@@ -1,5 +1,6 @@
 package io.modelfetch.internal.jdk;
 
+import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.RetryInfo;
@@ -80,7 +81,7 @@ final class StreamTransfer {
             response.abort();
           }
           transfer.checkNotCancelled();
-          if (attempt >= transfer.maxAttempts()) {
+          if (attempt >= transfer.maxAttempts() || e instanceof AddressPolicy.Refused) {
             throw HttpErrors.forIo(e, transfer.url(), attempt);
           }
           long lost = channel.size();
