@@ -123,6 +123,7 @@ public final class Main implements Callable<Integer> {
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
     CommandLine cmd = new CommandLine(new Main(out, err, environment).spec);
     cmd.addSubcommand("identify", new IdentifyCommand(out, err, environment).spec());
+    cmd.addSubcommand("serve", new ServeCommand(out, err, environment).spec());
     cmd.setOut(new java.io.PrintWriter(out, true));
     cmd.setErr(new java.io.PrintWriter(err, true));
     return cmd.execute(args);
