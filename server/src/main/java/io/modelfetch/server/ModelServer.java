@@ -96,7 +96,7 @@ public final class ModelServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
       // no scripts or styles from anywhere else; preview images may come from the sources' CDNs
       exchange.getResponseHeaders().set("Content-Security-Policy",
-          "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline';"
+          "default-src 'self'; img-src 'self' https: http: data:; style-src 'self' 'unsafe-inline';"
               + " script-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");

@@ -83,6 +83,11 @@ final class Resolution {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("files", list);
     answer.put("totalBytes", total);
+    if (total < 0 && files.size() == 1) {
+      // CivitAI publishes a rounded size in KB; the exact one comes from the storage server
+      String kb = files.get(0).metadata().attributes().get("civitai.sizeKB");
+      answer.put("approximateBytes", kb == null ? null : (long) (Double.parseDouble(kb) * 1024));
+    }
     answer.putAll(metadata(files.isEmpty() ? Metadata.NONE : files.get(0).metadata()));
     return answer;
   }

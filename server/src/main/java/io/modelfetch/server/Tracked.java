@@ -36,6 +36,8 @@ final class Tracked {
   private final List<Map<String, Object>> files = new ArrayList<>();
   private Map<String, Object> error;
   private DownloadHandle handle;
+  /** Numbers the snapshots: a page shows the newest it got, whether by event or by answer. */
+  private long revision;
   private volatile Attempt attempt;
 
   enum State { QUEUED, RESOLVING, DOWNLOADING, VERIFYING, PAUSED, COMPLETED, FAILED, CANCELLED }
@@ -87,6 +89,7 @@ final class Tracked {
   synchronized Map<String, Object> view() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
+    m.put("revision", ++revision);
     m.put("url", Secret.redact(request.source()));
     m.put("folder", folder);
     m.put("state", state.name().toLowerCase(java.util.Locale.ROOT));

@@ -159,7 +159,9 @@ final class VersionJson {
         .attribute("civitai.quantType", file.quantType())
         .attribute("civitai.sizeKB", file.sizeKB().map(String::valueOf).orElse(null))
         .attribute("civitai.air", air())
-        .attribute("civitai.sha256", file.sha256().orElse(null));
+        .attribute("civitai.sha256", file.sha256().orElse(null))
+        // the first image CivitAI rates PG/PG-13, for a UI to show before downloading
+        .attribute("civitai.previewUrl", previewImage(true).map(URI::toString).orElse(null));
     return m.build();
   }
 }

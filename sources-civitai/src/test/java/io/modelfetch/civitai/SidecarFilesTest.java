@@ -163,7 +163,9 @@ class SidecarFilesTest {
         .containsEntry("civitai.size", "pruned")
         .containsEntry("civitai.sizeKB", "6775430.35")
         .containsEntry("civitai.air", "urn:air:sdxl:checkpoint:civitai:827184@2514310")
-        .containsEntry("civitai.sha256", "a5f58eb1c33616c4f06bca55af39876a7b817913cd829caa8acb111b770c85cc");
+        .containsEntry("civitai.sha256", "a5f58eb1c33616c4f06bca55af39876a7b817913cd829caa8acb111b770c85cc")
+        .containsEntry("civitai.previewUrl", "https://image.civitai.com/xG1nkqKTMzGDvpLrqFT7WA/"
+            + "0b8c2e51-ffcb-4a9c-b9b0-1f5f0ae1d1a0/original=true/113034839.jpeg");
 
     Metadata lora = flux.metadata(flux.files().get(0), "p");
     assertThat(lora.trainedWords()).containsExactly("aesthetic, cinematic lighting", "film grain");
