@@ -18,21 +18,35 @@ import java.util.List;
  *
  * <h2>Order of events</h2>
  *
- * For one download the callbacks come in this order, one at a time, on a modelfetch thread that
- * is never holding an engine lock:
+ * For one download the callbacks come in this order, one at a time (never two at once for the
+ * same download), on a modelfetch thread that is never holding an engine lock:
  *
  * <pre>
+ * onStateChanged(QUEUED)
+ * onStateChanged(RESOLVING)      (not when the request was resolved beforehand with Downloads.resolve)
  * onResolved
+ * onStateChanged(DOWNLOADING)
  * onStarted
  *   for each file:  onFileStarted  (onProgress | onRetrying | onRestarted)*  onVerifying  onFileCompleted
  *                   (a file already complete at its target: onVerifying onFileCompleted, nothing else)
+ *                   onStateChanged(VERIFYING) comes just before an onVerifying that leaves no file
+ *                   transferring, and onStateChanged(DOWNLOADING) if another file starts after it
  * onProgress        (a last one, with all bytes done)
+ * onStateChanged(COMPLETED)
  * onCompleted
  * </pre>
  *
+ * <p>A pause adds {@code onStateChanged(PAUSED)} once the transfer has stopped, and a resume
+ * {@code onStateChanged(QUEUED)}, then {@code onStateChanged(DOWNLOADING)} when it runs again;
+ * {@code onResolved}, {@code onStarted} and {@code onFileStarted} are not repeated for files
+ * already announced, and the progress goes on from the bytes on disk.
+ *
+ * <p>Listeners of different downloads may be called at the same time on different threads.
+ *
  * <p>Files of a multi-file download run concurrently, so their per-file events interleave. A
- * failure at any point ends the sequence with {@code onFailed} instead of {@code onCompleted};
- * when resolution fails, {@code onFailed} is the only event. Every download ends with exactly one
+ * failure at any point ends the sequence with {@code onStateChanged(FAILED)} (or
+ * {@code CANCELLED}) and {@code onFailed} instead of {@code onCompleted}; when resolution fails,
+ * these are the only events after {@code RESOLVING}. Every download ends with exactly one
  * of {@code onCompleted} or {@code onFailed}, and {@link DownloadHandle#result()} completes only
  * after that callback has returned. {@code onNotice} may come at any point, and {@code onRetrying}
  * also before {@code onResolved} when an API call of the source is retried.
@@ -45,6 +59,13 @@ public interface DownloadListener {
   /** A listener that does nothing. */
   DownloadListener NONE = new DownloadListener() {
   };
+
+  /**
+   * The download entered a new state ({@link DownloadHandle#state()} may already have moved on by
+   * the time this is called; the calls themselves come in the order of the changes).
+   */
+  default void onStateChanged(DownloadHandle download, DownloadState state) {
+  }
 
   /** The source was resolved: names, sizes, checksums and metadata are known. */
   default void onResolved(DownloadHandle download, List<ResolvedFile> files) {

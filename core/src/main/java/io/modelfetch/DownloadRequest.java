@@ -1,6 +1,7 @@
 package io.modelfetch;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,10 +40,11 @@ public final class DownloadRequest {
   private final Boolean sidecars;
   private final DownloadListener listener;
   private final Map<String, String> options;
+  private final Extras extras;
 
   private DownloadRequest(String source, Path directory, Path file, String sha256, long size, Integer connections,
       String backend, boolean overwrite, boolean discardPartialOnCancel, Boolean sidecars,
-      DownloadListener listener, Map<String, String> options) {
+      DownloadListener listener, Map<String, String> options, Extras extras) {
     this.source = source;
     this.directory = directory;
     this.file = file;
@@ -55,6 +57,12 @@ public final class DownloadRequest {
     this.sidecars = sidecars;
     this.listener = listener;
     this.options = Map.copyOf(options);
+    this.extras = extras;
+  }
+
+  /** The queue and credential settings, kept together so the copy-on-write methods stay short. */
+  private record Extras(int priority, Instant notBefore, Map<String, Secret> tokens, long bytesPerSecond) {
+    static final Extras NONE = new Extras(0, null, Map.of(), 0);
   }
 
   /**
@@ -67,14 +75,14 @@ public final class DownloadRequest {
     if (source.isBlank()) {
       throw new IllegalArgumentException("source must not be blank: pass a URL such as https://example.com/model.safetensors");
     }
-    return new DownloadRequest(source.strip(), null, null, null, -1, null, null, false, false, null, null, Map.of());
+    return new DownloadRequest(source.strip(), null, null, null, -1, null, null, false, false, null, null, Map.of(), Extras.NONE);
   }
 
   /** Puts the file(s) into this folder, named by the source. Creates the folder if needed. */
   public DownloadRequest into(Path directory) {
     Objects.requireNonNull(directory, "directory");
     return new DownloadRequest(source, directory, null, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** Writes exactly this file (single-file sources only). */
@@ -84,7 +92,7 @@ public final class DownloadRequest {
       throw new IllegalArgumentException("file must name a file, was " + file);
     }
     return new DownloadRequest(source, null, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** The SHA-256 (64 hex digits) the file must have; the download fails with {@code CHECKSUM_MISMATCH} otherwise. */
@@ -93,7 +101,7 @@ public final class DownloadRequest {
       throw new IllegalArgumentException("sha256 must be 64 hex digits, was '" + sha256 + "'");
     }
     return new DownloadRequest(source, directory, file, sha256 == null ? null : sha256.toLowerCase(Locale.ROOT), size,
-        connections, backend, overwrite, discardPartialOnCancel, sidecars, listener, options);
+        connections, backend, overwrite, discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** The size in bytes the file must have. */
@@ -102,21 +110,21 @@ public final class DownloadRequest {
       throw new IllegalArgumentException("size must be >= 0, was " + size);
     }
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** Connections per file for this request (1..64), instead of the {@link Downloads} default. */
   public DownloadRequest connections(int connections) {
     Downloads.Builder.checkConnections(connections);
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** The backend for this request: {@code auto}, {@code jdk}, {@code aria2}, or a plugin's name. */
   public DownloadRequest backend(String backend) {
     Objects.requireNonNull(backend, "backend");
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend.toLowerCase(Locale.ROOT),
-        overwrite, discardPartialOnCancel, sidecars, listener, options);
+        overwrite, discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /**
@@ -126,7 +134,7 @@ public final class DownloadRequest {
    */
   public DownloadRequest overwrite(boolean overwrite) {
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /**
@@ -135,20 +143,20 @@ public final class DownloadRequest {
    */
   public DownloadRequest discardPartialOnCancel(boolean discard) {
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discard, sidecars, listener, options);
+        discard, sidecars, listener, options, extras);
   }
 
   /** Whether to write the source's sidecar files (metadata JSON, preview image); the builder's setting by default. */
   public DownloadRequest sidecars(boolean sidecars) {
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** A listener for this request only, called after the {@link Downloads}-wide listeners. */
   public DownloadRequest listener(DownloadListener listener) {
     Objects.requireNonNull(listener, "listener");
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, options);
+        discardPartialOnCancel, sidecars, listener, options, extras);
   }
 
   /** A source-specific option; keys are namespaced by source ({@code civitai.format}). */
@@ -158,7 +166,63 @@ public final class DownloadRequest {
     Map<String, String> copy = new LinkedHashMap<>(options);
     copy.put(key, value);
     return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
-        discardPartialOnCancel, sidecars, listener, copy);
+        discardPartialOnCancel, sidecars, listener, copy, extras);
+  }
+
+  /**
+   * The queue priority: higher goes first (default 0; negative values wait behind the default).
+   * Among equal priorities, downloads start in submission order. Changeable later with
+   * {@link DownloadHandle#priority(int)}.
+   */
+  public DownloadRequest priority(int priority) {
+    return with(new Extras(priority, extras.notBefore, extras.tokens, extras.bytesPerSecond));
+  }
+
+  /**
+   * Holds the download in the queue until this instant (night-time downloads on a shared link).
+   * {@code null} removes the setting.
+   */
+  public DownloadRequest notBefore(Instant notBefore) {
+    return with(new Extras(extras.priority, notBefore, extras.tokens, extras.bytesPerSecond));
+  }
+
+  /**
+   * A token for one service ({@code civitai}, {@code huggingface}, ...) for this request only,
+   * used instead of the {@link Downloads.Builder#token builder's}: one {@code Downloads} can serve
+   * many users, each with their own tokens. It is sent only to that service's hosts, as the
+   * builder's is. The service must be one a source plugin declares; {@link Downloads#submit}
+   * rejects an unknown one ({@code civit}) naming the known ones. A {@code null} token removes it.
+   *
+   * <pre>{@code
+   * downloads.submit(DownloadRequest.of(url).token("civitai", Secret.ofNullable(user.civitaiToken())));
+   * }</pre>
+   */
+  public DownloadRequest token(String service, Secret token) {
+    Objects.requireNonNull(service, "service");
+    Map<String, Secret> copy = new LinkedHashMap<>(extras.tokens);
+    if (token == null) {
+      copy.remove(service);
+    } else {
+      copy.put(service, token);
+    }
+    return with(new Extras(extras.priority, extras.notBefore, Map.copyOf(copy), extras.bytesPerSecond));
+  }
+
+  /**
+   * A rate limit for this download alone, bytes per second (0, the default: only the
+   * {@link Limits#bytesPerSecond() global} limit applies). Changeable while it runs with
+   * {@link DownloadHandle#bytesPerSecond(long)}.
+   */
+  public DownloadRequest bytesPerSecond(long rate) {
+    if (rate < 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be >= 0 (0: no limit), was " + rate);
+    }
+    return with(new Extras(extras.priority, extras.notBefore, extras.tokens, rate));
+  }
+
+  private DownloadRequest with(Extras e) {
+    return new DownloadRequest(source, directory, file, sha256, size, connections, backend, overwrite,
+        discardPartialOnCancel, sidecars, listener, options, e);
   }
 
   public String source() {
@@ -215,6 +279,26 @@ public final class DownloadRequest {
   /** The value of a source option, if set. */
   public Optional<String> option(String key) {
     return Optional.ofNullable(options.get(key));
+  }
+
+  /** The queue priority (higher first); 0 unless set. */
+  public int priority() {
+    return extras.priority;
+  }
+
+  /** The earliest start, if set. */
+  public Optional<Instant> notBefore() {
+    return Optional.ofNullable(extras.notBefore);
+  }
+
+  /** The tokens set on this request, by service. */
+  public Map<String, Secret> tokens() {
+    return extras.tokens;
+  }
+
+  /** This download's own rate limit in bytes per second; 0 for none. */
+  public long bytesPerSecond() {
+    return extras.bytesPerSecond;
   }
 
   @Override

@@ -18,10 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -30,7 +33,7 @@ import javax.net.ssl.SSLContext;
  * <pre>{@code
  * try (Downloads downloads = Downloads.builder()
  *         .connectionsPerFile(16)
- *         .token("civitai", Secret.of(System.getenv("CIVITAI_TOKEN")))
+ *         .token("civitai", Secret.ofNullable(System.getenv("CIVITAI_TOKEN")))
  *         .listener(new DownloadListener() {
  *           @Override public void onProgress(DownloadHandle d, Progress p) { ui.update(p); }
  *         })
@@ -67,10 +70,70 @@ public final class Downloads implements AutoCloseable {
     return builder.copy();
   }
 
-  /** Starts a download and returns at once. */
+  /**
+   * Queues a download and returns at once. It starts when one of the
+   * {@link Limits#maxRunningDownloads() running slots} is free, by priority, then in submission
+   * order, and not before its {@link DownloadRequest#notBefore not-before} time.
+   *
+   * @throws IllegalArgumentException if the request carries a token for a service no source
+   *     plugin declares (the message names the known ones)
+   */
   public DownloadHandle submit(DownloadRequest request) {
     Objects.requireNonNull(request, "request");
     return engine.submit(request);
+  }
+
+  /**
+   * What the request would download (file names, sizes, published checksums, metadata, backend),
+   * asked of the source without transferring any file body. Submitting the same request within
+   * two minutes reuses this answer instead of asking the source again.
+   *
+   * <pre>{@code
+   * Resolution r = downloads.resolve(DownloadRequest.of(url));
+   * if (ui.confirm(r.files().get(0).metadata().modelName().orElse(url) + ", " + r.totalSize() + " bytes")) {
+   *   downloads.submit(DownloadRequest.of(url).into(dir));   // no second API call
+   * }
+   * }</pre>
+   *
+   * @throws DownloadException as the download itself would fail to resolve (not found, authentication required, ...)
+   */
+  public Resolution resolve(DownloadRequest request) throws DownloadException {
+    Objects.requireNonNull(request, "request");
+    return engine.resolve(request);
+  }
+
+  /** {@link #resolve} without blocking: the future fails with the {@link DownloadException}. */
+  public CompletableFuture<Resolution> resolveAsync(DownloadRequest request) {
+    Objects.requireNonNull(request, "request");
+    return engine.resolveAsync(request);
+  }
+
+  /**
+   * Every download of this instance, in submission order: queued, running, paused, and the most
+   * recent thousand that ended. Each is a snapshot of that moment.
+   */
+  public List<DownloadSnapshot> list() {
+    return engine.list();
+  }
+
+  /** A snapshot of one download, by {@link DownloadHandle#id()}. */
+  public Optional<DownloadSnapshot> get(String id) {
+    return engine.handle(id).map(DownloadHandle::snapshot);
+  }
+
+  /** The handle of one download, by id, to pause, resume, cancel or re-prioritise it. */
+  public Optional<DownloadHandle> handle(String id) {
+    return engine.handle(id);
+  }
+
+  /** The limits in force now. */
+  public Limits limits() {
+    return engine.limits();
+  }
+
+  /** Changes the limits; they take effect within a second (running downloads are not stopped to get under a lower count). */
+  public void limits(Limits limits) {
+    engine.limits(Objects.requireNonNull(limits, "limits"));
   }
 
   /**
@@ -172,6 +235,8 @@ public final class Downloads implements AutoCloseable {
     private Provider tlsProvider;
     private ProxySelector proxySelector;
     private AddressPolicy addressPolicy = AddressPolicy.allowAll();
+    private Limits limits = Limits.DEFAULT;
+    private ThreadFactory threadFactory;
 
     private Builder() {
     }
@@ -283,7 +348,8 @@ public final class Downloads implements AutoCloseable {
     }
 
     /**
-     * A token for one service ({@code civitai}, {@code huggingface}, ...). It is sent only to that
+     * A token for one service ({@code civitai}, {@code huggingface}, ...); a request's own
+     * {@link DownloadRequest#token token} for the same service wins. It is sent only to that
      * service's hosts. Without it, each source reads its environment variable ({@code CIVITAI_TOKEN},
      * {@code HF_TOKEN}). A {@code null} token removes the setting.
      */
@@ -379,6 +445,46 @@ public final class Downloads implements AutoCloseable {
       return this;
     }
 
+    /** Downloads that run at once, 1..1000 (default 3); the others wait in the queue. */
+    public Builder maxRunningDownloads(int downloads) {
+      this.limits = limits.withMaxRunningDownloads(downloads);
+      return this;
+    }
+
+    /** Connections all running downloads may hold together, 1..1024 (default 32). */
+    public Builder maxConnectionsTotal(int connections) {
+      this.limits = limits.withMaxConnections(connections);
+      return this;
+    }
+
+    /** Connections to any one host across all downloads, 1..1024 (default 16). */
+    public Builder maxConnectionsPerHost(int connections) {
+      this.limits = limits.withMaxConnectionsPerHost(connections);
+      return this;
+    }
+
+    /** All limits at once; see {@link Limits}. */
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Creates every thread this instance uses (transfers, events, the ticker), for an application
+     * that names, groups or accounts its threads. Threads are made only for running downloads and
+     * their connections, never for queued ones. Default: daemon threads named {@code modelfetch-*}.
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Builds the instance.
+     *
+     * @throws IllegalArgumentException if a token or endpoint is set for a service no source
+     *     plugin declares (the message names the known ones)
+     */
     public Downloads build() {
       if (sslContext != null && (trustedCertificates != null || tlsProvider != null)) {
         throw new IllegalStateException("an sslContext already decides trust and provider: set either sslContext, "
@@ -428,6 +534,8 @@ public final class Downloads implements AutoCloseable {
       b.tlsProvider = tlsProvider;
       b.proxySelector = proxySelector;
       b.addressPolicy = addressPolicy;
+      b.limits = limits;
+      b.threadFactory = threadFactory;
       return b;
     }
 
@@ -435,7 +543,7 @@ public final class Downloads implements AutoCloseable {
       return new EngineConfig(connectionsPerFile, maxConnections, maxConcurrentFiles, connectTimeout, idleTimeout,
           retries, userAgent, listeners, listenerFactories, resolvers, backends, discoverPlugins, backend, tokens,
           endpoints, backendOptions, environment, sidecars, alwaysHash, trustedCertificates, sslContext, tlsProvider,
-          proxySelector, addressPolicy);
+          proxySelector, addressPolicy, limits, threadFactory);
     }
   }
 }

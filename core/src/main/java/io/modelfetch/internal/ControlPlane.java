@@ -39,7 +39,8 @@ final class ControlPlane implements ResolverContext, BackendContext {
 
   @Override
   public Optional<Secret> token(String service) {
-    return Optional.ofNullable(config.tokens().get(service));
+    Secret own = task.request().tokens().get(service);
+    return Optional.ofNullable(own != null ? own : config.tokens().get(service));
   }
 
   @Override

@@ -6,53 +6,78 @@ import io.modelfetch.DownloadHandle;
 import io.modelfetch.DownloadListener;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
+import io.modelfetch.DownloadSnapshot;
+import io.modelfetch.DownloadState;
 import io.modelfetch.DownloadedFile;
 import io.modelfetch.Progress;
-import io.modelfetch.ResolvedFile;
 import io.modelfetch.Secret;
-import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.SourceRequest;
 import io.modelfetch.spi.SourceResolver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One submitted download: resolves its source, runs its files, and reports. */
+/**
+ * One submitted download: waits in the queue, resolves its source, runs its files, and reports.
+ * Each run (the first, and one after every resume) has its own {@link Cancellation}, raised by
+ * both pause and cancel; {@link TaskState} decides what a stopped run becomes.
+ */
 final class DownloadTask implements DownloadHandle {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
 
-  private enum Phase { RESOLVING, RUNNING, DONE }
-
   private final Engine engine;
+  private final String id;
+  private final long sequence;
   private final DownloadRequest request;
+  private final Instant submitted = Instant.now();
   private final Events events;
   private final ControlPlane control;
-  private final CompletableFuture<DownloadResult> future = new CompletableFuture<>();
-  private final Cancellation cancellation = new Cancellation();
+  private final DownloadFuture future = new DownloadFuture(this::cancel);
+  private final TaskState state;
   private final AtomicLong transferred = new AtomicLong();
   private final AtomicInteger connections = new AtomicInteger();
   private final SpeedMeter speed = new SpeedMeter();
   private final ConnectionBudget budget;
   private final long startNanos = System.nanoTime();
+  private final Map<FileJob, DownloadedFile> finishedFiles = new ConcurrentHashMap<>();
+  private volatile int priority;
+  private volatile Resolved resolved;
   private volatile List<FileJob> jobs = List.of();
-  private volatile Thread resolvingThread;
-  private Phase phase = Phase.RESOLVING;
+  private volatile Cancellation cancellation = new Cancellation();
+  private volatile DownloadException error;
+  private boolean announcedStart;
   private Progress lastPosted;
 
-  DownloadTask(Engine engine, DownloadRequest request, List<DownloadListener> listeners) {
+  DownloadTask(Engine engine, String id, long sequence, DownloadRequest request, List<DownloadListener> listeners,
+      Resolved resolved) {
     this.engine = engine;
+    this.id = id;
+    this.sequence = sequence;
     this.request = request;
+    this.priority = request.priority();
+    this.resolved = resolved;
     this.events = new Events(this, listeners, engine.eventExecutor());
     this.control = new ControlPlane(engine.config(), engine::httpClient, this);
     this.budget = new ConnectionBudget(engine.config().maxConnections());
+    this.state = new TaskState(this, events);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  long sequence() {
+    return sequence;
   }
 
   @Override
@@ -66,189 +91,151 @@ final class DownloadTask implements DownloadHandle {
   }
 
   @Override
+  public DownloadState state() {
+    return state.current();
+  }
+
+  @Override
+  public int priority() {
+    return priority;
+  }
+
+  @Override
+  public void priority(int priority) {
+    this.priority = priority;
+  }
+
+  @Override
   public Progress progress() {
-    long done = 0;
-    long total = 0;
-    int filesDone = 0;
-    for (FileJob job : jobs) {
-      done += job.bytesDone();
-      long size = job.size();
-      total = total < 0 || size < 0 ? -1 : total + size;
-      if (job.isFinished()) {
-        filesDone++;
-      }
-    }
-    if (jobs.isEmpty()) {
-      total = -1;
-    }
-    return new Progress(done, total, speed.bytesPerSecond(), connections.get(), filesDone, jobs.size());
+    return Snapshots.progress(jobs, speed.bytesPerSecond(), connections.get());
+  }
+
+  @Override
+  public DownloadSnapshot snapshot() {
+    DownloadState now = state.current();
+    return new DownloadSnapshot(id, Secret.redact(request.source()), now, priority, submitted,
+        request.notBefore().orElse(null), progress(), Snapshots.files(jobs, now), error);
   }
 
   @Override
   public boolean cancel() {
-    if (future.isDone()) {
-      return false;
-    }
-    boolean first = cancellation.cancel();
-    synchronized (this) {
-      Thread t = resolvingThread;
-      if (t != null && phase == Phase.RESOLVING) {
-        t.interrupt(); // only while resolving: no file channel is open that an interrupt would close
-      }
-    }
-    return first;
+    return state.cancel();
   }
 
-  void run() {
-    DownloadResult result;
+  @Override
+  public boolean pause() {
+    return state.pause();
+  }
+
+  @Override
+  public boolean resume() {
+    return state.resume();
+  }
+
+  /** Posts the first state change, QUEUED, once the task is registered. */
+  void announce() {
+    state.announce();
+  }
+
+  /** Called by the queue when a slot is free: starts a run on a worker thread, unless paused or cancelled meanwhile. */
+  boolean start() {
+    Cancellation run = new Cancellation();
+    if (!state.start(resolved == null, () -> cancellation = run)) {
+      return false;
+    }
+    engine.running(this, true);
+    engine.workers().execute(this::run);
+    return true;
+  }
+
+  private void run() {
+    DownloadResult result = null;
+    DownloadException failure = null;
     try {
       result = execute();
     } catch (DownloadException e) {
-      finish(null, cancellation.isCancelled() ? cancelled(e) : e);
-      return;
+      failure = e;
     } catch (RuntimeException | Error e) {
       LOG.error("download of {} failed unexpectedly", request, e);
-      finish(null, new DownloadException(Kind.LOCAL_IO, "unexpected failure: " + Secret.redact(String.valueOf(e)), e));
-      return;
+      failure = new DownloadException(Kind.LOCAL_IO, "unexpected failure: " + Secret.redact(String.valueOf(e)), e);
     }
-    finish(result, null);
+    engine.running(this, false);
+    state.runEnded(result, failure);
   }
 
   private DownloadResult execute() throws DownloadException {
-    SourceResolver resolver = engine.resolverFor(request.source());
-    List<RemoteFile> files;
-    synchronized (this) {
-      resolvingThread = Thread.currentThread();
+    if (resolved == null) {
+      resolved = resolve();
     }
-    try {
-      checkNotCancelled();
-      Path dir = request.directory().map(d -> d.toAbsolutePath().normalize()).orElse(null);
-      if (dir == null && request.file().isEmpty()) {
-        dir = Path.of("").toAbsolutePath();
+    if (jobs.isEmpty()) {
+      List<FileJob> created = new ArrayList<>();
+      for (var f : resolved.files()) {
+        created.add(new FileJob(this, f, resolved.resolver()));
       }
-      files = resolver.resolve(new SourceRequest(request.source(), request.options(), dir), control);
-    } finally {
-      synchronized (this) {
-        resolvingThread = null;
-        Thread.interrupted(); // clear an interrupt from cancel() that arrived as resolution ended
-      }
+      jobs = List.copyOf(created);
+      events.resolved(resolved.describe());
     }
-    checkNotCancelled();
-    files = applyRequestExpectations(files);
-    List<FileJob> created = new ArrayList<>();
-    List<ResolvedFile> resolved = new ArrayList<>();
-    for (RemoteFile f : files) {
-      created.add(new FileJob(this, f, resolver));
-      resolved.add(new ResolvedFile(Secret.redact(f.url().toString()),
-          f.relativePath().orElse(f.fileName().orElse(null)), f.size(), f.sha256().orElse(null), f.metadata()));
-    }
-    jobs = List.copyOf(created);
-    events.resolved(resolved);
     // the speed's first sample: the first progress event then already has a rate
     speed.sample(transferred.get(), System.nanoTime());
     synchronized (this) {
-      events.started();
-      phase = Phase.RUNNING;
+      checkNotCancelled();
+      state.downloading();
+      if (!announcedStart) {
+        announcedStart = true;
+        events.started();
+      }
     }
-    List<DownloadedFile> done = runJobs(created);
-    long bytes = transferred.get();
-    return new DownloadResult(done, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
+    List<DownloadedFile> done = FileRunner.run(this, jobs, finishedFiles);
+    return new DownloadResult(done, transferred.get(), Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
-  private List<RemoteFile> applyRequestExpectations(List<RemoteFile> files) throws DownloadException {
-    if (files.isEmpty()) {
-      throw new DownloadException(Kind.NOT_FOUND, "the source resolved to no files: " + request
-          + "; check the URL and any include/exclude filters");
+  /** Asks the source for the files; interruptible by cancel and pause (no file channel is open yet). */
+  Resolved resolve() throws DownloadException {
+    SourceResolver resolver = engine.resolverFor(request.source());
+    Path dir = request.directory().map(d -> d.toAbsolutePath().normalize()).orElse(null);
+    if (dir == null && request.file().isEmpty()) {
+      dir = Path.of("").toAbsolutePath();
     }
-    boolean expectations = request.sha256().isPresent() || request.size() >= 0 || request.file().isPresent();
-    if (!expectations) {
-      return files;
-    }
-    if (files.size() > 1) {
-      throw new DownloadException(Kind.INVALID_REQUEST, "the source has " + files.size()
-          + " files, so an exact target file, size or SHA-256 does not apply; download into a folder instead");
-    }
-    RemoteFile f = files.get(0);
-    RemoteFile.Builder b = f.toBuilder();
-    if (request.sha256().isPresent()) {
-      String wanted = request.sha256().get();
-      if (f.sha256().isPresent() && !f.sha256().get().equals(wanted)) {
-        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "the requested SHA-256 " + wanted
-            + " differs from the one the source publishes, " + f.sha256().get() + "; check which file you meant");
-      }
-      b.sha256(wanted);
-    }
-    if (request.size() >= 0) {
-      if (f.size() >= 0 && f.size() != request.size()) {
-        throw new DownloadException(Kind.CHECKSUM_MISMATCH, "the requested size " + request.size()
-            + " differs from the source's, " + f.size());
-      }
-      b.size(request.size());
-    }
-    return List.of(b.build());
-  }
-
-  private List<DownloadedFile> runJobs(List<FileJob> all) throws DownloadException {
-    if (all.size() == 1) {
-      return List.of(all.get(0).run());
-    }
-    Semaphore concurrent = new Semaphore(engine.config().maxConcurrentFiles());
-    List<Future<DownloadedFile>> futures = new ArrayList<>();
-    for (FileJob job : all) {
-      futures.add(engine.workers().submit(() -> {
-        concurrent.acquire();
-        try {
-          return job.run();
-        } finally {
-          concurrent.release();
+    Thread me = Thread.currentThread();
+    boolean[] resolving = {true};
+    Cancellation.Registration interrupt = cancellation.onCancel(() -> {
+      synchronized (resolving) {
+        if (resolving[0]) {
+          me.interrupt(); // only while resolving: no file channel is open that an interrupt would close
         }
-      }));
-    }
-    List<DownloadedFile> results = new ArrayList<>();
-    List<DownloadException> failures = new ArrayList<>();
-    for (Future<DownloadedFile> f : futures) {
-      try {
-        results.add(f.get());
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable cause = e.getCause();
-        failures.add(cause instanceof DownloadException ? (DownloadException) cause
-            : new DownloadException(Kind.LOCAL_IO, "unexpected failure: " + cause, cause));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        cancel();
-        failures.add(new DownloadException(Kind.CANCELLED, "interrupted"));
       }
+    });
+    try {
+      checkNotCancelled();
+      var files = resolver.resolve(new SourceRequest(request.source(), request.options(), dir), control);
+      return new Resolved(resolver, RequestExpectations.apply(request, files));
+    } finally {
+      interrupt.close();
+      synchronized (resolving) {
+        resolving[0] = false;
+        Thread.interrupted(); // clear an interrupt from a cancel that arrived as resolution ended
+      }
+      checkNotCancelled();
     }
-    if (failures.isEmpty()) {
-      return results;
-    }
-    checkNotCancelled();
-    DownloadException first = failures.get(0);
-    DownloadException summary = new DownloadException(first.kind(), failures.size() + " of " + all.size()
-        + " files failed; first: " + first.getMessage() + (results.isEmpty() ? "" : "; the other "
-        + results.size() + " are in place, and running the same request again fetches only what is missing"), first);
-    failures.stream().skip(1).forEach(summary::addSuppressed);
-    throw summary;
   }
 
-  private void finish(DownloadResult result, DownloadException error) {
-    Progress last;
-    synchronized (this) {
-      phase = Phase.DONE;
-      last = progress();
-      if (result != null) {
-        events.progress(last);
-      }
-    }
-    engine.finished(this);
+  /** The last progress event, posted by {@link TaskState} before the COMPLETED state change. */
+  void postLastProgress() {
+    events.progress(progress());
+  }
+
+  /** Ends the future after the listeners' last callback; from {@link TaskState}, once. */
+  void finish(DownloadResult result, DownloadException failure) {
+    this.error = failure;
     if (result != null) {
-      events.completed(result, () -> future.complete(result));
+      events.completed(result, () -> future.settle(result, null));
     } else {
-      events.failed(error, () -> future.completeExceptionally(error));
+      events.failed(failure, () -> future.settle(null, failure));
     }
+    engine.ended(this);
   }
 
-  private DownloadException cancelled(DownloadException cause) {
+  DownloadException cancelled(DownloadException cause) {
     return new DownloadException(Kind.CANCELLED, "cancelled: " + request
         + (request.discardPartialOnCancel() ? "" : "; partial files are kept and the same request resumes"), cause);
   }
@@ -257,7 +244,7 @@ final class DownloadTask implements DownloadHandle {
   void tick(long nowNanos) {
     speed.sample(transferred.get(), nowNanos);
     synchronized (this) {
-      if (phase != Phase.RUNNING) {
+      if (!state.isTransferring()) {
         return;
       }
       Progress p = progress();
@@ -268,10 +255,20 @@ final class DownloadTask implements DownloadHandle {
     }
   }
 
+  /** A file changed state: the download is VERIFYING while every file left is being verified. */
+  void fileStateChanged() {
+    state.filesChanged(jobs);
+  }
+
   void checkNotCancelled() throws DownloadException {
     if (cancellation.isCancelled()) {
       throw new DownloadException(Kind.CANCELLED, "cancelled: " + request);
     }
+  }
+
+  /** Whether the download was cancelled for good (not paused): partial files may then be discarded. */
+  boolean cancelRequested() {
+    return state.cancelRequested();
   }
 
   /** Waits, waking early when cancelled. */
@@ -286,6 +283,7 @@ final class DownloadTask implements DownloadHandle {
     events.notice(message);
   }
 
+  /** The current run's cancel signal, raised by both {@link #cancel()} and {@link #pause()}. */
   Cancellation cancellation() {
     return cancellation;
   }
@@ -316,6 +314,6 @@ final class DownloadTask implements DownloadHandle {
 
   @Override
   public String toString() {
-    return "Download{" + request + "}";
+    return "Download{" + id + ", " + request + "}";
   }
 }

@@ -5,6 +5,9 @@ import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.DownloadHandle;
 import io.modelfetch.DownloadListener;
 import io.modelfetch.DownloadRequest;
+import io.modelfetch.DownloadSnapshot;
+import io.modelfetch.Limits;
+import io.modelfetch.Resolution;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.http.DataClient;
 import io.modelfetch.internal.jdk.JdkBackend;
@@ -16,12 +19,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -35,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private static final long TICK_MILLIS = 250;
+  /** Threads delivering listener callbacks, shared by all downloads. */
+  static final int EVENT_THREADS = 4;
 
   private final EngineConfig config;
   private final List<SourceResolver> resolvers;
@@ -47,6 +56,10 @@ public final class Engine implements AutoCloseable {
   private final SidecarWriter sidecars;
   private final Set<DownloadTask> running = ConcurrentHashMap.newKeySet();
   private final Set<String> noticesGiven = ConcurrentHashMap.newKeySet();
+  private final Registry registry = new Registry();
+  private final ResolveCache resolutions = new ResolveCache();
+  private final DownloadQueue queue;
+  private volatile Limits limits;
   private volatile boolean closed;
 
   public Engine(EngineConfig config) {
@@ -75,19 +88,90 @@ public final class Engine implements AutoCloseable {
     });
     this.data = new DataClient(dataTls::get, proxies, config.connectTimeout(),
         config.idleTimeout(), config.userAgent(), config.addressPolicy());
-    this.workers = Executors.newCachedThreadPool(daemon("modelfetch-worker"));
-    this.eventExecutor = Executors.newCachedThreadPool(daemon("modelfetch-events"));
-    this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("modelfetch-ticker"));
-    this.sidecars = new SidecarWriter(httpClient, config.userAgent(), config.sidecars(), config.addressPolicy());
     this.resolvers = Plugins.resolvers(config);
+    ServiceKeys.check("token", config.tokens().keySet(), resolvers);
+    ServiceKeys.check("endpoint", config.endpoints().keySet(), resolvers);
+    this.limits = config.limits();
+    this.queue = new DownloadQueue(limits.maxRunningDownloads(), DownloadTask::start);
+    this.workers = Executors.newCachedThreadPool(threads(config.threadFactory(), "modelfetch-worker"));
+    // a few threads deliver every download's events (each download's one at a time, in order), so
+    // that queued downloads, which have events too, never cost a thread each
+    ThreadPoolExecutor events = new ThreadPoolExecutor(EVENT_THREADS, EVENT_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads(config.threadFactory(), "modelfetch-events"));
+    events.allowCoreThreadTimeOut(true);
+    this.eventExecutor = events;
+    this.ticker = Executors.newSingleThreadScheduledExecutor(threads(config.threadFactory(), "modelfetch-ticker"));
+    this.sidecars = new SidecarWriter(httpClient, config.userAgent(), config.sidecars(), config.addressPolicy());
     this.backends = Plugins.backends(config, new JdkBackend(data, workers));
     ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
+  /** Queues a download; it starts when a slot is free, by priority, then submission order. */
   public DownloadHandle submit(DownloadRequest request) {
+    checkOpen();
+    ServiceKeys.check("token", request.tokens().keySet(), resolvers);
+    DownloadTask task = newTask(request, listenersFor(request), resolutions.take(request).orElse(null));
+    registry.add(task);
+    task.announce();
+    queue.offer(task);
+    return task;
+  }
+
+  /** Asks the source what the request would download, without any file body; the answer is kept for a following submit. */
+  public Resolution resolve(DownloadRequest request) throws DownloadException {
+    checkOpen();
+    ServiceKeys.check("token", request.tokens().keySet(), resolvers);
+    DownloadTask scratch = newTask(request, List.of(), null);
+    Resolved resolved = scratch.resolve();
+    DownloadBackend backend = backendFor(request, scratch);
+    resolutions.put(request, resolved);
+    return new Resolution(Secret.redact(request.source()), resolved.resolver().name(), backend.name(),
+        resolved.describe());
+  }
+
+  /** {@link #resolve} on a worker thread. */
+  public CompletableFuture<Resolution> resolveAsync(DownloadRequest request) {
+    checkOpen();
+    ServiceKeys.check("token", request.tokens().keySet(), resolvers);
+    CompletableFuture<Resolution> answer = new CompletableFuture<>();
+    workers.execute(() -> {
+      try {
+        answer.complete(resolve(request));
+      } catch (DownloadException | RuntimeException e) {
+        answer.completeExceptionally(e);
+      }
+    });
+    return answer;
+  }
+
+  public List<DownloadSnapshot> list() {
+    return registry.all().stream().map(DownloadTask::snapshot).toList();
+  }
+
+  public Optional<DownloadHandle> handle(String id) {
+    return Optional.ofNullable(registry.get(id));
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  public void limits(Limits limits) {
+    this.limits = limits;
+    queue.maxRunning(limits.maxRunningDownloads());
+  }
+
+  private DownloadTask newTask(DownloadRequest request, List<DownloadListener> listeners, Resolved resolved) {
+    return new DownloadTask(this, registry.newId(), registry.nextSequence(), request, listeners, resolved);
+  }
+
+  private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this Downloads is closed");
     }
+  }
+
+  private List<DownloadListener> listenersFor(DownloadRequest request) {
     List<DownloadListener> listeners = new ArrayList<>(config.listeners());
     for (DownloadListener.Factory f : config.listenerFactories()) {
       try {
@@ -97,10 +181,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     request.listener().ifPresent(listeners::add);
-    DownloadTask task = new DownloadTask(this, request, listeners);
-    running.add(task);
-    workers.execute(task::run);
-    return task;
+    return listeners;
   }
 
   SourceResolver resolverFor(String source) throws DownloadException {
@@ -188,11 +269,26 @@ public final class Engine implements AutoCloseable {
     return sidecars;
   }
 
-  void finished(DownloadTask task) {
-    running.remove(task);
+  DownloadQueue queue() {
+    return queue;
+  }
+
+  /** A run of the task began or ended: only running downloads are ticked. */
+  void running(DownloadTask task, boolean isRunning) {
+    if (isRunning) {
+      running.add(task);
+    } else {
+      running.remove(task);
+    }
+  }
+
+  /** The task ended for good; the registry keeps it in the history for a while. */
+  void ended(DownloadTask task) {
+    registry.ended(task);
   }
 
   private void tick() {
+    queue.pump(); // not-before times that have come
     long now = System.nanoTime();
     for (DownloadTask task : running) {
       try {
@@ -209,7 +305,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     closed = true;
-    for (DownloadTask task : running) {
+    for (DownloadTask task : registry.all()) {
       task.cancel();
     }
     ticker.shutdownNow();
@@ -230,7 +326,11 @@ public final class Engine implements AutoCloseable {
     data.close();
   }
 
-  private static ThreadFactory daemon(String prefix) {
+  /** The application's thread factory, else daemon threads named by what they do. */
+  private static ThreadFactory threads(ThreadFactory given, String prefix) {
+    if (given != null) {
+      return given;
+    }
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

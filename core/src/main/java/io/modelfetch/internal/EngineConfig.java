@@ -2,6 +2,7 @@ package io.modelfetch.internal;
 
 import io.modelfetch.AddressPolicy;
 import io.modelfetch.DownloadListener;
+import io.modelfetch.Limits;
 import io.modelfetch.Secret;
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.SourceResolver;
@@ -11,6 +12,7 @@ import java.security.Provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import javax.net.ssl.SSLContext;
 
 /** The settings of a {@code Downloads}, as its builder validated them. */
@@ -38,7 +40,9 @@ public record EngineConfig(
     SSLContext sslContext,
     Provider tlsProvider,
     ProxySelector proxySelector,
-    AddressPolicy addressPolicy) {
+    AddressPolicy addressPolicy,
+    Limits limits,
+    ThreadFactory threadFactory) {
 
   public EngineConfig {
     listeners = List.copyOf(listeners);

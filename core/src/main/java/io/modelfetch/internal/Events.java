@@ -4,6 +4,7 @@ import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadHandle;
 import io.modelfetch.DownloadListener;
 import io.modelfetch.DownloadResult;
+import io.modelfetch.DownloadState;
 import io.modelfetch.DownloadedFile;
 import io.modelfetch.Progress;
 import io.modelfetch.ResolvedFile;
@@ -34,6 +35,10 @@ final class Events {
     this.handle = handle;
     this.listeners = List.copyOf(listeners);
     this.executor = executor;
+  }
+
+  void stateChanged(DownloadState state) {
+    each(l -> l.onStateChanged(handle, state));
   }
 
   void resolved(List<ResolvedFile> files) {

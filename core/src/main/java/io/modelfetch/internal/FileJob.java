@@ -3,6 +3,7 @@ package io.modelfetch.internal;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.DownloadRequest;
+import io.modelfetch.DownloadState;
 import io.modelfetch.DownloadedFile;
 import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Secret;
@@ -41,6 +42,8 @@ final class FileJob {
   private final AtomicBoolean announced = new AtomicBoolean();
   private volatile long size;
   private volatile boolean finished;
+  private volatile DownloadState state = DownloadState.QUEUED;
+  private volatile Path target;
 
   FileJob(DownloadTask task, RemoteFile file, SourceResolver resolver) {
     this.task = task;
@@ -61,6 +64,28 @@ final class FileJob {
 
   boolean isFinished() {
     return finished;
+  }
+
+  /** QUEUED, DOWNLOADING, VERIFYING, COMPLETED or FAILED. */
+  DownloadState state() {
+    return state;
+  }
+
+  void state(DownloadState state) {
+    this.state = state;
+    task.fileStateChanged();
+  }
+
+  /** The path inside the repository or folder, else the file name, once known. */
+  String name() {
+    Path t = target;
+    return file.relativePath().orElse(file.fileName().orElse(t == null ? null : t.getFileName().toString()));
+  }
+
+  private void verifying(Path target) {
+    this.target = target;
+    state(DownloadState.VERIFYING);
+    task.events().verifying(target);
   }
 
   DownloadedFile run() throws DownloadException {
@@ -156,7 +181,7 @@ final class FileJob {
         probe = rangesIgnored ? fresh.withoutRanges() : fresh;
         size = file.size() >= 0 ? file.size() : probe.size();
       } catch (DownloadException e) {
-        if (task.cancellation().isCancelled() && task.request().discardPartialOnCancel()) {
+        if (task.cancelRequested() && task.request().discardPartialOnCancel()) {
           part.discard();
         }
         throw e;
@@ -167,7 +192,7 @@ final class FileJob {
         }
       }
     }
-    task.events().verifying(target);
+    verifying(target);
     size = part.verifySize(size);
     String sha256 = part.verifyContent(size, file, result.sha256());
     part.moveToTarget();
@@ -214,7 +239,7 @@ final class FileJob {
       if (Files.size(target) != size) {
         return Optional.empty();
       }
-      task.events().verifying(target);
+      verifying(target);
       String sha256 = null;
       if (file.sha256().isPresent() || config.alwaysHash()) {
         sha256 = Checksums.sha256(target, task.cancellation()::isCancelled);
@@ -240,6 +265,7 @@ final class FileJob {
 
   private DownloadedFile finished(DownloadedFile result) {
     finished = true;
+    state(DownloadState.COMPLETED);
     task.events().fileCompleted(result);
     return result;
   }
@@ -259,6 +285,8 @@ final class FileJob {
    */
   void started(Path target, long resumedBytes) {
     done.set(resumedBytes);
+    this.target = target;
+    state(DownloadState.DOWNLOADING);
     if (announced.compareAndSet(false, true)) {
       task.events().fileStarted(target, resumedBytes);
     }
