@@ -210,8 +210,7 @@ public final class DownloadRequest {
 
   /**
    * A rate limit for this download alone, bytes per second (0, the default: only the
-   * {@link Limits#bytesPerSecond() global} limit applies). Changeable while it runs with
-   * {@link DownloadHandle#bytesPerSecond(long)}.
+   * {@link Limits#bytesPerSecond() global} limit applies).
    */
   public DownloadRequest bytesPerSecond(long rate) {
     if (rate < 0) {
