@@ -85,6 +85,15 @@ public interface DownloadHandle {
    */
   void priority(int priority);
 
+  /** This download's own rate limit, bytes per second; 0 for none. Starts as {@link DownloadRequest#bytesPerSecond(long)}. */
+  long bytesPerSecond();
+
+  /**
+   * Changes this download's own rate limit (0 for none), also while it runs; takes effect within a
+   * second. The {@link Limits#bytesPerSecond() total} limit of the {@link Downloads} applies as well.
+   */
+  void bytesPerSecond(long rate);
+
   /** Whether the download has ended (completed, failed or cancelled). */
   default boolean isDone() {
     return state().isTerminal();

@@ -31,7 +31,7 @@ import java.util.List;
  *                   (a file already complete at its target: onVerifying onFileCompleted, nothing else)
  *                   onStateChanged(VERIFYING) comes just before an onVerifying that leaves no file
  *                   transferring, and onStateChanged(DOWNLOADING) if another file starts after it
- * onProgress        (a last one, with all bytes done)
+ * onProgress        (a last one, with all bytes done; each onProgress is followed by onFileProgress)
  * onStateChanged(COMPLETED)
  * onCompleted
  * </pre>
@@ -86,6 +86,14 @@ public interface DownloadListener {
 
   /** Throttled progress of the whole download. */
   default void onProgress(DownloadHandle download, Progress progress) {
+  }
+
+  /**
+   * Each file's progress at the moment of the {@code onProgress} just before it (a Hugging Face
+   * repository or a Drive folder lists every file: name, bytes, size, state); called right after
+   * every {@code onProgress}.
+   */
+  default void onFileProgress(DownloadHandle download, List<FileProgress> files) {
   }
 
   /** A request failed and will be tried again after {@code retry.delay()}. */

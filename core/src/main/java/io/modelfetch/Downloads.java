@@ -84,6 +84,27 @@ public final class Downloads implements AutoCloseable {
   }
 
   /**
+   * Submits many requests as one batch: each is an ordinary queued download, and the returned
+   * handle follows them together (overall progress, every item's outcome). Keeps going when an item
+   * fails.
+   *
+   * @throws IllegalArgumentException as {@link #submit} would for any of the requests; then none is submitted
+   */
+  public BatchHandle submitBatch(List<DownloadRequest> requests) {
+    return submitBatch(requests, BatchHandle.Mode.KEEP_GOING);
+  }
+
+  /** {@link #submitBatch(List)}, choosing whether the first failure cancels the rest ({@link BatchHandle.Mode#FAIL_FAST}). */
+  public BatchHandle submitBatch(List<DownloadRequest> requests, BatchHandle.Mode mode) {
+    Objects.requireNonNull(mode, "mode");
+    List<DownloadRequest> copy = List.copyOf(requests);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one request");
+    }
+    return engine.submitBatch(copy, mode);
+  }
+
+  /**
    * What the request would download (file names, sizes, published checksums, metadata, backend),
    * asked of the source without transferring any file body. Submitting the same request within
    * two minutes reuses this answer instead of asking the source again.

@@ -49,6 +49,8 @@ final class Aria2Daemon implements AutoCloseable {
   private final Process process;
   private final Aria2Rpc rpc;
   private final Deque<String> lastOutput;
+  /** The overall limit last set on the daemon (it starts with none). */
+  private final long[] overallLimit = {0};
 
   private Aria2Daemon(Process process, Aria2Rpc rpc, Deque<String> lastOutput) {
     this.process = process;
@@ -143,6 +145,19 @@ final class Aria2Daemon implements AutoCloseable {
         Thread.currentThread().interrupt();
         process.destroyForcibly();
         throw new IOException("interrupted while starting aria2c", e);
+      }
+    }
+  }
+
+  /**
+   * Sets aria2's {@code max-overall-download-limit} when the engine's total limit differs from
+   * what was last set (the daemon is shared by the downloads of one {@code Downloads}).
+   */
+  void overallLimit(long bytesPerSecond) throws IOException {
+    synchronized (overallLimit) {
+      if (overallLimit[0] != bytesPerSecond) {
+        rpc.changeGlobalOption(java.util.Map.of("max-overall-download-limit", Long.toString(bytesPerSecond)));
+        overallLimit[0] = bytesPerSecond;
       }
     }
   }

@@ -86,6 +86,16 @@ final class Aria2Rpc {
     return Aria2Status.of(call("aria2.tellStatus", params));
   }
 
+  /** Changes options of a running download ({@code max-download-limit}). */
+  void changeOption(String gid, Map<String, Object> options) throws IOException {
+    call("aria2.changeOption", authorized().add(gid).add(JSON.valueToTree(options)));
+  }
+
+  /** Changes the daemon's global options ({@code max-overall-download-limit}). */
+  void changeGlobalOption(Map<String, Object> options) throws IOException {
+    call("aria2.changeGlobalOption", authorized().add(JSON.valueToTree(options)));
+  }
+
   /** Stops a download at once; aria2 keeps the partial file and saves its control file for a later resume. */
   void forceRemove(String gid) throws IOException {
     call("aria2.forceRemove", authorized().add(gid));

@@ -53,6 +53,8 @@ final class Aria2Transfer {
   private int connections;
   private long lastRefreshNanos;
   private boolean refreshed;
+  /** The download's limit last given to aria2. */
+  private long downloadLimit;
 
   Aria2Transfer(Transfer transfer, BackendContext context, Aria2Daemon daemon) {
     this.transfer = transfer;
@@ -140,6 +142,8 @@ final class Aria2Transfer {
     // aria2 does not split a range below twice this; the smallest value lets idle connections take over the tail
     options.put("min-split-size", "1M");
     options.put("continue", "true");
+    downloadLimit = transfer.bytesPerSecond();
+    options.put("max-download-limit", Long.toString(downloadLimit));
     options.put("allow-overwrite", "true");
     options.put("auto-file-renaming", "false");
     // falloc reserves the space at once (the engine checked it is free) without writing zeros
@@ -212,6 +216,9 @@ final class Aria2Transfer {
       if (!status.isFailed()) {
         progress(status);
       }
+      if (!status.isComplete() && !status.isFailed() && !status.isRemoved()) {
+        limits();
+      }
       boolean stopped = status.isComplete() || status.isFailed() || status.isRemoved();
       if (transfer.isCancelled()) {
         if (cancelDeadline == 0) {
@@ -226,6 +233,23 @@ final class Aria2Transfer {
         return status;
       }
       pause(nextPoll(status));
+    }
+  }
+
+  /**
+   * Keeps aria2's rate limits equal to the engine's, which may change while the download runs. A
+   * failed change (the download stopped meanwhile) is tried again at the next poll.
+   */
+  private void limits() {
+    try {
+      daemon.overallLimit(context.totalBytesPerSecond());
+      long own = transfer.bytesPerSecond();
+      if (own != downloadLimit) {
+        daemon.rpc().changeOption(gid, Map.of("max-download-limit", Long.toString(own)));
+        downloadLimit = own;
+      }
+    } catch (IOException e) {
+      LOG.debug("changing aria2's rate limit for {} failed: {}", gid, e.getMessage());
     }
   }
 

@@ -140,6 +140,11 @@ final class ControlPlane implements ResolverContext, BackendContext {
   }
 
   @Override
+  public long totalBytesPerSecond() {
+    return task.engine().limits().bytesPerSecond();
+  }
+
+  @Override
   public void notice(String message) {
     task.notice(message);
   }

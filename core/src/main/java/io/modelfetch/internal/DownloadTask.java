@@ -21,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DownloadTask implements DownloadHandle {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
+  private static final long PACE_SLICE_NANOS = 50_000_000L;
+  private static final long MIN_PACED_READ = 16 * 1024;
 
   private final Engine engine;
   private final String id;
@@ -46,7 +50,8 @@ final class DownloadTask implements DownloadHandle {
   private final AtomicLong transferred = new AtomicLong();
   private final AtomicInteger connections = new AtomicInteger();
   private final SpeedMeter speed = new SpeedMeter();
-  private final ConnectionBudget budget;
+  private final Semaphore connectionPermits;
+  private final RateLimiter rate;
   private final long startNanos = System.nanoTime();
   private final Map<FileJob, DownloadedFile> finishedFiles = new ConcurrentHashMap<>();
   private volatile int priority;
@@ -67,7 +72,8 @@ final class DownloadTask implements DownloadHandle {
     this.resolved = resolved;
     this.events = new Events(this, listeners, engine.eventExecutor());
     this.control = new ControlPlane(engine.config(), engine::httpClient, this);
-    this.budget = new ConnectionBudget(engine.config().maxConnections());
+    this.connectionPermits = new Semaphore(engine.config().maxConnections());
+    this.rate = new RateLimiter(request.bytesPerSecond());
     this.state = new TaskState(this, events);
   }
 
@@ -221,7 +227,7 @@ final class DownloadTask implements DownloadHandle {
 
   /** The last progress event, posted by {@link TaskState} before the COMPLETED state change. */
   void postLastProgress() {
-    events.progress(progress());
+    events.progress(progress(), Snapshots.files(jobs, DownloadState.COMPLETED));
   }
 
   /** Ends the future after the listeners' last callback; from {@link TaskState}, once. */
@@ -250,7 +256,7 @@ final class DownloadTask implements DownloadHandle {
       Progress p = progress();
       if (!p.equals(lastPosted)) {
         lastPosted = p;
-        events.progress(p);
+        events.progress(p, Snapshots.files(jobs, state.current()));
       }
     }
   }
@@ -300,8 +306,42 @@ final class DownloadTask implements DownloadHandle {
     return engine;
   }
 
-  ConnectionBudget budget() {
-    return budget;
+  /** The connections one transfer of this download may take to {@code host}. */
+  ConnectionBudget budget(String host) {
+    return new ConnectionBudget(connectionPermits, engine.connections(), host);
+  }
+
+  @Override
+  public long bytesPerSecond() {
+    return rate.rate();
+  }
+
+  @Override
+  public void bytesPerSecond(long rate) {
+    if (rate < 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be >= 0 (0: no limit), was " + rate);
+    }
+    this.rate.rate(rate);
+  }
+
+  /** 20 ms of the tightest rate limit in force (at least 16 KiB), or no bound without one. */
+  long maxRead() {
+    long own = rate.rate();
+    long all = engine.rate().rate();
+    long tightest = own <= 0 ? all : all <= 0 ? own : Math.min(own, all);
+    return tightest <= 0 ? Long.MAX_VALUE : Math.max(MIN_PACED_READ, tightest / 50);
+  }
+
+  /**
+   * Holds a connection of the built-in backend that has just read {@code bytes} for as long as this
+   * download's and the engine's rate limits say, in short slices so a pause or cancel is prompt.
+   */
+  void pace(long bytes) {
+    long wait = Math.max(rate.take(bytes), engine.rate().take(bytes));
+    long until = System.nanoTime() + wait;
+    for (long left = wait; left > 0 && !cancellation.isCancelled(); left = until - System.nanoTime()) {
+      LockSupport.parkNanos(Math.min(left, PACE_SLICE_NANOS));
+    }
   }
 
   void addTransferred(long bytes) {

@@ -1,5 +1,6 @@
 package io.modelfetch.internal;
 
+import io.modelfetch.BatchHandle;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.DownloadHandle;
@@ -59,6 +60,8 @@ public final class Engine implements AutoCloseable {
   private final Registry registry = new Registry();
   private final ResolveCache resolutions = new ResolveCache();
   private final DownloadQueue queue;
+  private final ConnectionLimits connections;
+  private final RateLimiter rate;
   private volatile Limits limits;
   private volatile boolean closed;
 
@@ -93,6 +96,8 @@ public final class Engine implements AutoCloseable {
     ServiceKeys.check("endpoint", config.endpoints().keySet(), resolvers);
     this.limits = config.limits();
     this.queue = new DownloadQueue(limits.maxRunningDownloads(), DownloadTask::start);
+    this.connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerHost());
+    this.rate = new RateLimiter(limits.bytesPerSecond());
     this.workers = Executors.newCachedThreadPool(threads(config.threadFactory(), "modelfetch-worker"));
     // a few threads deliver every download's events (each download's one at a time, in order), so
     // that queued downloads, which have events too, never cost a thread each
@@ -115,6 +120,19 @@ public final class Engine implements AutoCloseable {
     task.announce();
     queue.offer(task);
     return task;
+  }
+
+  /** Submits every request (all checked first, so none is queued when one is invalid) and follows them as one batch. */
+  public BatchHandle submitBatch(List<DownloadRequest> requests, BatchHandle.Mode mode) {
+    checkOpen();
+    for (DownloadRequest r : requests) {
+      ServiceKeys.check("token", r.tokens().keySet(), resolvers);
+    }
+    List<DownloadHandle> handles = new ArrayList<>();
+    for (DownloadRequest r : requests) {
+      handles.add(submit(r));
+    }
+    return new Batch(handles, mode);
   }
 
   /** Asks the source what the request would download, without any file body; the answer is kept for a following submit. */
@@ -158,7 +176,17 @@ public final class Engine implements AutoCloseable {
 
   public void limits(Limits limits) {
     this.limits = limits;
+    connections.limits(limits.maxConnections(), limits.maxConnectionsPerHost());
+    rate.rate(limits.bytesPerSecond());
     queue.maxRunning(limits.maxRunningDownloads());
+  }
+
+  ConnectionLimits connections() {
+    return connections;
+  }
+
+  RateLimiter rate() {
+    return rate;
   }
 
   private DownloadTask newTask(DownloadRequest request, List<DownloadListener> listeners, Resolved resolved) {

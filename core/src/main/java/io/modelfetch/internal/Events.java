@@ -6,6 +6,7 @@ import io.modelfetch.DownloadListener;
 import io.modelfetch.DownloadResult;
 import io.modelfetch.DownloadState;
 import io.modelfetch.DownloadedFile;
+import io.modelfetch.FileProgress;
 import io.modelfetch.Progress;
 import io.modelfetch.ResolvedFile;
 import io.modelfetch.RetryInfo;
@@ -53,8 +54,11 @@ final class Events {
     each(l -> l.onFileStarted(handle, target, resumedBytes));
   }
 
-  void progress(Progress progress) {
-    each(l -> l.onProgress(handle, progress));
+  void progress(Progress progress, List<FileProgress> files) {
+    each(l -> {
+      l.onProgress(handle, progress);
+      l.onFileProgress(handle, files);
+    });
   }
 
   void retrying(RetryInfo retry) {

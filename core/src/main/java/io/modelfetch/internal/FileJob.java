@@ -160,10 +160,19 @@ final class FileJob {
     TransferResult result = null;
     boolean builtIn = backend.name().equals(JdkBackend.NAME);
     for (int restarts = 0; result == null; restarts++) {
-      int extra = builtIn ? 0 : extraConnections();
+      ConnectionBudget budget = task.budget(probe.finalUrl().getHost());
+      int extra = builtIn ? 0 : extraConnections(budget);
       TransferImpl transfer = new TransferImpl(this, task, probe, part.path(), credentials, file,
-          builtIn ? -1 : 1 + extra);
-      acquireConnection();
+          builtIn ? -1 : 1 + extra, budget);
+      try {
+        budget.acquire(task.cancellation());
+      } catch (DownloadException e) {
+        transfer.close();
+        for (int i = 0; i < extra; i++) {
+          budget.release();
+        }
+        throw e;
+      }
       try {
         result = backend.transfer(transfer, task.control());
       } catch (RemoteChangedException e) {
@@ -188,7 +197,7 @@ final class FileJob {
       } finally {
         transfer.close();
         for (int i = 0; i <= extra; i++) {
-          task.budget().release();
+          budget.release();
         }
       }
     }
@@ -211,23 +220,13 @@ final class FileJob {
    * Extra connections for a backend that cannot take them from the budget as it goes (aria2 opens
    * what it is told at once): as many as are free now, up to the per-file limit.
    */
-  private int extraConnections() {
+  private int extraConnections(ConnectionBudget budget) {
     int wanted = task.request().connections().orElse(config.connectionsPerFile()) - 1;
     int got = 0;
-    while (got < wanted && task.budget().tryAcquire()) {
+    while (got < wanted && budget.tryAcquire()) {
       got++;
     }
     return got;
-  }
-
-  /** The file's first connection, from the download's budget; the built-in backend takes extra ones as it goes. */
-  private void acquireConnection() throws DownloadException {
-    try {
-      task.budget().acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for a free connection");
-    }
   }
 
   /** Whether the target already holds this file; verifies by size, and SHA-256 / git blob id when known. */

@@ -25,6 +25,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   private final RemoteFile file;
   private final List<Cancellation.Registration> registrations = new ArrayList<>();
   private final int granted;
+  private final ConnectionBudget budget;
   private volatile Probe probe;
   private volatile boolean started;
   private final AtomicInteger reportedConnections = new AtomicInteger();
@@ -34,8 +35,9 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
    *     takes them from the budget itself as it goes (the built-in one)
    */
   TransferImpl(FileJob job, DownloadTask task, Probe probe, Path part, ScopedHeaders credentials, RemoteFile file,
-      int granted) {
+      int granted, ConnectionBudget budget) {
     this.granted = granted;
+    this.budget = budget;
     this.job = job;
     this.task = task;
     this.probe = probe;
@@ -168,7 +170,7 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   }
 
   public ConnectionBudget budget() {
-    return task.budget();
+    return budget;
   }
 
   /** Fails with CANCELLED when the download was cancelled. */
@@ -194,6 +196,19 @@ public final class TransferImpl implements Transfer, Transfer.TransferEvents, Au
   public void transferred(long bytes) {
     job.addDone(bytes);
     task.addTransferred(bytes);
+    if (granted < 0) {
+      task.pace(bytes); // the built-in backend's connection waits here for the rate limits
+    }
+  }
+
+  @Override
+  public long bytesPerSecond() {
+    return task.bytesPerSecond();
+  }
+
+  /** The most one read should take, so that a rate limit paces in small steps rather than in bursts. */
+  public long maxRead() {
+    return task.maxRead();
   }
 
   @Override

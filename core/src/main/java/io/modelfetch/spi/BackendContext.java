@@ -28,6 +28,15 @@ public interface BackendContext {
     return Proxy.NO_PROXY;
   }
 
+  /**
+   * The rate limit of all downloads of the {@code Downloads} together, bytes per second, 0 for
+   * none. It may change at any time: a backend that enforces limits itself reads it again at least
+   * once a second.
+   */
+  default long totalBytesPerSecond() {
+    return 0;
+  }
+
   /** Tells the user something that is not an error (for example a fallback to another backend). */
   void notice(String message);
 }

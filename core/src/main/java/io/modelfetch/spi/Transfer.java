@@ -52,6 +52,14 @@ public interface Transfer {
   /** Attempts per request before giving up. */
   int maxAttempts();
 
+  /**
+   * This download's own rate limit in bytes per second, 0 for none. It may change while the
+   * transfer runs: a backend that enforces limits itself reads it again at least once a second.
+   */
+  default long bytesPerSecond() {
+    return 0;
+  }
+
   /** Where to report progress and retries. */
   TransferEvents events();
 

@@ -44,6 +44,7 @@ final class RangeWorker implements Runnable {
   private volatile Response current;
   private volatile Segment working;
   private volatile boolean aborted;
+  private boolean shed;
   private ByteBuffer direct;
   private ByteBuffer heap;
   /** Bytes/s this connection reached on its last range: the yardstick for hedging. */
@@ -62,7 +63,7 @@ final class RangeWorker implements Runnable {
     owner.awaitStart();
     try {
       Scheduler.Assignment a;
-      while (!owner.stopped() && (a = scheduler.next(lastSpeed)) != null) {
+      while (!owner.stopped() && !shed() && (a = scheduler.next(lastSpeed)) != null) {
         working = a.segment();
         try {
           fetch(a);
@@ -81,8 +82,16 @@ final class RangeWorker implements Runnable {
       owner.fail(new DownloadException(Kind.LOCAL_IO, "unexpected failure: " + e, e));
     } finally {
       firstAnswer(false);
-      owner.workerExited(this, own);
+      owner.workerExited(this, own || shed); // a shed connection was already given back
     }
+  }
+
+  /** An extra connection gives itself back when the engine wants it (a lowered limit, a file waiting for its first). */
+  private boolean shed() {
+    if (!own && !shed && transfer.budget().shed()) {
+      shed = true;
+    }
+    return shed;
   }
 
   private void fetch(Scheduler.Assignment a) throws DownloadException {
@@ -210,11 +219,11 @@ final class RangeWorker implements Runnable {
     try {
       while (true) {
         long limit = Math.min(seg.end(), requestedEnd);
-        if (pos >= limit || seg.isDone()) {
+        if (pos >= limit || seg.isDone() || (!own && transfer.budget().wanted())) {
           break;
         }
         buf.clear();
-        buf.limit((int) Math.min(buf.capacity(), limit - pos));
+        buf.limit((int) Math.min(Math.min(buf.capacity(), limit - pos), transfer.maxRead()));
         int n = response.read(buf);
         if (n < 0) {
           throw new EOFException("body ended at byte " + pos + " before the range end " + requestedEnd);

@@ -118,6 +118,7 @@ final class StreamTransfer {
     long pos = 0;
     while (true) {
       buf.clear();
+      buf.limit((int) Math.min(buf.capacity(), transfer.maxRead()));
       int n = response.read(buf);
       if (n < 0) {
         break;
