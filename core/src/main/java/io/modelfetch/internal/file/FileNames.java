@@ -12,11 +12,26 @@ import java.util.Set;
 /**
  * Turns names that came from a server (Content-Disposition, URL paths, repository listings) into
  * names that are safe on every common file system and can never leave the chosen folder: no
- * separators, no {@code ..}, no control characters, no Windows-reserved names or characters, at
- * most 255 bytes.
+ * separators, no {@code ..}, no control characters, no Windows-reserved names or characters, no
+ * trailing dots or spaces, no name that looks like one of the library's own working files
+ * ({@code NAME.part}, {@code NAME.part.lock}, ...), and short enough that the longest working-file
+ * suffix still fits in the file system's 255 bytes.
+ *
+ * <p>A single name from a server ({@code Content-Disposition}, a URL's last segment, a source's
+ * file name) that starts with a dot gets a {@code _} prefix, so a server cannot plant
+ * {@code .bashrc} or {@code .profile} in the folder. Paths inside a repository keep their dot-files
+ * ({@code .gitattributes}): mirroring a repository means writing what it holds.
  */
 public final class FileNames {
-  private static final int MAX_BYTES = 255;
+  /**
+   * The longest suffix the library appends to a name in the same folder: {@code .part.state.tmp}
+   * (the jdk backend's resume state being replaced) and {@code .part.aria2.key} (the aria2 backend's).
+   */
+  public static final int LONGEST_SUFFIX_BYTES = ".part.state.tmp".length();
+  /** Names are cut to this many UTF-8 bytes, so that every working file beside them fits in 255. */
+  public static final int MAX_BYTES = 255 - LONGEST_SUFFIX_BYTES;
+  /** Endings of the library's own working files; a server-given name never ends like one. */
+  private static final List<String> WORKING_SUFFIXES = List.of(".part", ".lock", ".state", ".tmp", ".aria2", ".key");
   private static final Set<String> WINDOWS_RESERVED = Set.of("con", "prn", "aux", "nul",
       "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
       "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
@@ -26,6 +41,10 @@ public final class FileNames {
 
   /** A safe single file name from an untrusted one; empty when nothing usable is left. */
   public static Optional<String> sanitize(String untrusted) {
+    return sanitize(untrusted, false);
+  }
+
+  private static Optional<String> sanitize(String untrusted, boolean keepDotFile) {
     if (untrusted == null) {
       return Optional.empty();
     }
@@ -46,7 +65,8 @@ public final class FileNames {
         sb.appendCodePoint(cp);
       }
     });
-    name = sb.toString().strip();
+    // two bytes short of the limit: room for the '_' marks added below
+    name = truncate(sb.toString().strip(), MAX_BYTES - 2);
     while (name.endsWith(".") || name.endsWith(" ")) {
       name = name.substring(0, name.length() - 1);
     }
@@ -54,10 +74,19 @@ public final class FileNames {
       return Optional.empty();
     }
     String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-    if (WINDOWS_RESERVED.contains(stem.toLowerCase(Locale.ROOT).strip())) {
+    if (WINDOWS_RESERVED.contains(stem.toLowerCase(Locale.ROOT).strip()) || (name.startsWith(".") && !keepDotFile)) {
       name = "_" + name;
     }
-    return Optional.of(truncate(name));
+    if (looksLikeWorkingFile(name)) {
+      name = name + "_";
+    }
+    return Optional.of(name);
+  }
+
+  /** Whether a name ends like one of the library's working files ({@code x.part}, {@code x.lock}, ...). */
+  static boolean looksLikeWorkingFile(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return WORKING_SUFFIXES.stream().anyMatch(lower::endsWith);
   }
 
   /**
@@ -73,7 +102,7 @@ public final class FileNames {
       if (raw.isEmpty() || raw.equals(".") || raw.equals("..")) {
         continue;
       }
-      sanitize(raw).ifPresent(segments::add);
+      sanitize(raw, true).ifPresent(segments::add);
     }
     if (segments.isEmpty()) {
       return Optional.empty();
@@ -109,14 +138,15 @@ public final class FileNames {
     return dot > 0 ? fileName.substring(0, dot) : fileName;
   }
 
-  private static String truncate(String name) {
-    if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
+  /** Cuts a name to {@code max} UTF-8 bytes, keeping a short extension and whole characters. */
+  private static String truncate(String name, int max) {
+    if (name.getBytes(StandardCharsets.UTF_8).length <= max) {
       return name;
     }
     int dot = name.lastIndexOf('.');
     String ext = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
     String stem = ext.isEmpty() ? name : name.substring(0, dot);
-    int budget = MAX_BYTES - ext.getBytes(StandardCharsets.UTF_8).length;
+    int budget = max - ext.getBytes(StandardCharsets.UTF_8).length;
     StringBuilder sb = new StringBuilder();
     int used = 0;
     for (int i = 0; i < stem.length(); ) {

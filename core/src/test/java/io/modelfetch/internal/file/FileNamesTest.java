@@ -21,7 +21,20 @@ class FileNamesTest {
       "CON.txt|_CON.txt",
       "nul|_nul",
       "trailing. . |trailing",
-      ".gitattributes|.gitattributes",
+      ".gitattributes|_.gitattributes",
+      ".bashrc|_.bashrc",
+      "../.profile|_.profile",
+      "model.safetensors.part|model.safetensors.part_",
+      "model.safetensors.PART|model.safetensors.PART_",
+      "model.part.lock|model.part.lock_",
+      "model.part.state|model.part.state_",
+      "model.part.state.tmp|model.part.state.tmp_",
+      "model.part.aria2|model.part.aria2_",
+      "model.part.aria2.key|model.part.aria2.key_",
+      "model.part. . .|model.part_",
+      "model.bin...|model.bin",
+      "model.bin   |model.bin",
+      "CON . .|_CON",
       "model\u202Egnp.exe|modelgnp.exe",
   })
   void sanitisesUntrustedNames(String untrusted, String expected) {
@@ -41,6 +54,29 @@ class FileNamesTest {
     String safe = FileNames.sanitize(name).orElseThrow();
     assertThat(safe.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
     assertThat(safe).endsWith(".safetensors");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"a, 1", "é, 2", "€, 3", "😀, 4"})
+  void longNamesLeaveRoomForTheLongestWorkingFileSuffix(String character, int bytesPerCharacter) {
+    for (int length = 235; length <= 260; length++) {
+      String name = character.repeat((length - 4) / bytesPerCharacter) + ".bin";
+      String safe = FileNames.sanitize(name).orElseThrow();
+      assertThat((safe + ".part.state.tmp").getBytes(StandardCharsets.UTF_8).length).as(name).isLessThanOrEqualTo(255);
+      assertThat((safe + ".part.aria2.key").getBytes(StandardCharsets.UTF_8).length).as(name).isLessThanOrEqualTo(255);
+      assertThat(safe).endsWith(".bin").doesNotContain("\uFFFD");
+      assertThat(safe.codePoints().limit(3)).allMatch(cp -> cp == character.codePointAt(0));
+    }
+    String marked = FileNames.sanitize("." + "x".repeat(300) + ".part").orElseThrow();
+    assertThat(marked.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(FileNames.MAX_BYTES);
+    assertThat(marked).startsWith("_.").endsWith(".part_");
+  }
+
+  @Test
+  void repositoryPathsKeepTheirDotFilesButNeverLookLikeWorkingFiles() {
+    assertThat(FileNames.sanitizeRelative(".gitattributes")).contains(Path.of(".gitattributes"));
+    assertThat(FileNames.sanitizeRelative("unet/.config/x.lock")).contains(Path.of("unet", ".config", "x.lock_"));
+    assertThat(FileNames.sanitizeRelative("a./b ./c.bin.")).contains(Path.of("a", "b", "c.bin"));
   }
 
   @Test
