@@ -3,6 +3,7 @@ package io.modelfetch.aria2;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.Secret;
+import io.modelfetch.internal.file.FileErrors;
 import io.modelfetch.spi.BackendContext;
 import io.modelfetch.spi.Transfer;
 import io.modelfetch.spi.TransferResult;
@@ -76,6 +77,7 @@ final class Aria2Transfer {
       Aria2Status end = follow();
       LOG.debug("aria2 download {} ended: {}", gid, end.status());
       forget();
+      refuseLinks();
       if (end.isComplete()) {
         return complete();
       }
@@ -103,6 +105,7 @@ final class Aria2Transfer {
    * aria2 has read its control file and says how much it kept.
    */
   private void prepare() throws DownloadException {
+    refuseLinks();
     try {
       if (files.canResume()) {
         return;
@@ -114,7 +117,15 @@ final class Aria2Transfer {
         transfer.events().restarted(reason);
       }
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot prepare " + files.part() + ": " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot prepare " + files.part() + ": " + FileErrors.cause(e), e);
+    }
+  }
+
+  private void refuseLinks() throws DownloadException {
+    try {
+      files.refuseLinks();
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot use " + files.part() + ": " + FileErrors.cause(e), e);
     }
   }
 

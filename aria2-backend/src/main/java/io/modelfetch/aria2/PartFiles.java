@@ -1,13 +1,17 @@
 package io.modelfetch.aria2;
 
+import io.modelfetch.internal.file.NoFollowFiles;
 import io.modelfetch.spi.Transfer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The files beside a partial file that decide whether aria2 may resume it.
@@ -22,6 +26,8 @@ import java.util.HexFormat;
 final class PartFiles {
   private final Path part;
   private final Path control;
+  /** Where aria2c writes its control file before renaming it into place. */
+  private final Path controlTemp;
   private final Path key;
   /** The built-in backend's resume state; it describes bytes aria2 is about to overwrite. */
   private final Path builtInState;
@@ -31,11 +37,23 @@ final class PartFiles {
   PartFiles(Transfer transfer) {
     this.part = transfer.partFile();
     this.control = sibling(".aria2");
+    this.controlTemp = sibling(".aria2__temp");
     this.key = sibling(".aria2.key");
     this.builtInState = sibling(".state");
     this.expectedKey = digest(transfer.identity() + '\n' + transfer.validator().orElse("") + '\n' + transfer.size());
     // without ranges aria2 writes no control file: such a download always starts over
     this.resumable = transfer.acceptsRanges() && transfer.size() > 0;
+  }
+
+  /**
+   * Fails when any file aria2c or this backend writes beside the partial file is a link (or not a
+   * plain file): aria2c opens them following links, so they are checked before it gets the path
+   * and again after it stops.
+   */
+  void refuseLinks() throws IOException {
+    for (Path p : List.of(part, control, controlTemp, key, builtInState)) {
+      NoFollowFiles.refuseUnsafe(p);
+    }
   }
 
   /** Whether aria2 can continue the partial file with its control file. */
@@ -65,7 +83,12 @@ final class PartFiles {
     Files.deleteIfExists(builtInState);
     Files.deleteIfExists(key);
     if (resumable) {
-      Files.writeString(key, expectedKey, StandardCharsets.UTF_8);
+      try (FileChannel ch = NoFollowFiles.createTemporary(key)) {
+        ByteBuffer b = ByteBuffer.wrap(expectedKey.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+      }
     }
   }
 

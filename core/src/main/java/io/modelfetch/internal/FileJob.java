@@ -8,6 +8,9 @@ import io.modelfetch.DownloadedFile;
 import io.modelfetch.DownloadedFile.Status;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.file.Checksums;
+import io.modelfetch.internal.file.DownloadRecord;
+import io.modelfetch.internal.file.FileErrors;
+import io.modelfetch.internal.file.NoFollowFiles;
 import io.modelfetch.internal.file.TargetLock;
 import io.modelfetch.internal.jdk.JdkBackend;
 import io.modelfetch.spi.DownloadBackend;
@@ -17,6 +20,7 @@ import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -91,7 +95,8 @@ final class FileJob {
   DownloadedFile run() throws DownloadException {
     DownloadRequest request = task.request();
     Optional<Path> early = planner.targetWithoutProbe();
-    if (early.isPresent() && size >= 0) {
+    // without the lock, only a file with nothing left beside it is reported; leftovers are cleaned under the lock
+    if (early.isPresent() && size >= 0 && !request.overwrite() && !PartFile.hasLeftovers(early.get())) {
       Optional<DownloadedFile> present = alreadyPresent(early.get(), null);
       if (present.isPresent()) {
         return present.get();
@@ -110,9 +115,10 @@ final class FileJob {
     Path target = early.orElseGet(() -> planner.targetFromServer(probe));
     TargetPlanner.checkContentType(probe, target);
     try {
-      Files.createDirectories(target.getParent());
+      NoFollowFiles.createDirectories(planner.baseFor(target), target.getParent());
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot create folder " + target.getParent() + ": " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot create folder " + target.getParent() + ": "
+          + FileErrors.cause(e), e);
     }
     TargetLock lock;
     try {
@@ -120,7 +126,7 @@ final class FileJob {
           () -> task.notice("another download of " + target + " is running; waiting for it to finish"),
           task.cancellation()::isCancelled);
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot lock " + TargetLock.pathFor(target) + ": " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot lock " + TargetLock.pathFor(target) + ": " + FileErrors.cause(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for the lock on " + target);
@@ -128,26 +134,23 @@ final class FileJob {
     if (lock == null) {
       task.checkNotCancelled();
     }
-    boolean complete = false;
     try {
-      Optional<DownloadedFile> present = alreadyPresent(target, probe);
-      if (present.isPresent()) {
-        complete = true;
-        return present.get();
+      if (!request.overwrite()) {
+        Optional<DownloadedFile> present = alreadyPresent(target, probe);
+        if (present.isPresent()) {
+          new PartFile(target, task).deleteLeftovers(); // e.g. the state a kill during the rename left behind
+          return present.get();
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+          throw new DownloadException(Kind.FILE_EXISTS, "a different file already exists at " + target
+              + (Files.isSymbolicLink(target) ? " (a symbolic link)" : "")
+              + ": it is not known to be this download (no matching SHA-256, or no record that this source was "
+              + "downloaded there); move it away, choose another folder, or replace it (--overwrite)");
+        }
       }
-      if (Files.exists(target) && !request.overwrite()) {
-        throw new DownloadException(Kind.FILE_EXISTS, "a different file already exists at " + target
-            + "; move it away, choose another folder, or allow overwriting (--overwrite)");
-      }
-      DownloadedFile result = transferVerifyAndMove(target, probe, credentials);
-      complete = true;
-      return result;
+      return transferVerifyAndMove(target, probe, credentials);
     } finally {
-      if (complete) {
-        lock.releaseAndDelete();
-      } else {
-        lock.close();
-      }
+      lock.close();
     }
   }
 
@@ -204,6 +207,7 @@ final class FileJob {
     verifying(target);
     size = part.verifySize(size);
     String sha256 = part.verifyContent(size, file, result.sha256());
+    part.record(file.identity(), probe.validator());
     part.moveToTarget();
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
     Path shown = resolver.afterDownload(file, target, task.control());
@@ -229,13 +233,25 @@ final class FileJob {
     return got;
   }
 
-  /** Whether the target already holds this file; verifies by size, and SHA-256 / git blob id when known. */
+  /**
+   * Whether the target already holds this file. A file of the right size is trusted when a known
+   * SHA-256 / git blob id matches (the size is compared first, so a different file is not hashed;
+   * a link is read through, as the Hugging Face cache's snapshot links are), or, with no hash
+   * known, when it is a regular file whose record, left by this library, says it was downloaded
+   * from this source (same identity, same ETag when the server gives one) and not changed since.
+   * Anything else is a different file.
+   */
   private Optional<DownloadedFile> alreadyPresent(Path target, Probe probe) throws DownloadException {
     if (!Files.isRegularFile(target) || size < 0) {
       return Optional.empty();
     }
     try {
       if (Files.size(target) != size) {
+        return Optional.empty();
+      }
+      boolean hashKnown = file.sha256().isPresent() || file.gitBlobSha1().isPresent();
+      if (!hashKnown && (Files.isSymbolicLink(target)
+          || !DownloadRecord.readFrom(target).map(r -> describes(r, target, probe)).orElse(false))) {
         return Optional.empty();
       }
       verifying(target);
@@ -258,7 +274,15 @@ final class FileJob {
       return Optional.of(finished(new DownloadedFile(shown, size, sha256, Status.ALREADY_PRESENT, file.metadata(),
           sidecars, url)));
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + target + ": " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + target + ": " + FileErrors.cause(e), e);
+    }
+  }
+
+  private boolean describes(DownloadRecord record, Path target, Probe probe) {
+    try {
+      return record.describes(target, file.identity(), probe == null ? null : probe.validator());
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -3,14 +3,17 @@ package io.modelfetch.internal;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.internal.file.Checksums;
+import io.modelfetch.internal.file.ControlFile;
+import io.modelfetch.internal.file.DownloadRecord;
+import io.modelfetch.internal.file.FileErrors;
+import io.modelfetch.internal.file.NoFollowFiles;
 import io.modelfetch.internal.file.TargetLock;
 import io.modelfetch.spi.RemoteFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -40,6 +43,7 @@ final class PartFile {
   long verifySize(long expected) throws DownloadException {
     long actual;
     try {
+      NoFollowFiles.refuseUnsafe(path); // a backend that hands the path to another program (aria2c) ends here too
       actual = Files.size(path);
     } catch (IOException e) {
       throw cannotVerify(e);
@@ -90,34 +94,49 @@ final class PartFile {
   }
 
   private DownloadException cannotVerify(IOException e) {
-    return new DownloadException(Kind.LOCAL_IO, "cannot read " + path + " to verify it: " + e.getMessage(), e);
+    return new DownloadException(Kind.LOCAL_IO, "cannot read " + path + " to verify it: " + FileErrors.cause(e), e);
+  }
+
+  /**
+   * Records on the verified part where it came from ({@link DownloadRecord}), so a later run can
+   * trust the final file without a hash; best effort, where the file system keeps user attributes.
+   */
+  void record(String identity, String validator) {
+    try {
+      DownloadRecord.of(path, identity, validator).writeTo(path);
+    } catch (IOException e) {
+      task.notice("could not record the source of " + path.getFileName() + ": " + FileErrors.cause(e));
+    }
+  }
+
+  /** Whether a partial file or resume state of an earlier attempt lies beside {@code target}. */
+  static boolean hasLeftovers(Path target) {
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    return Files.exists(part, LinkOption.NOFOLLOW_LINKS)
+        || Files.exists(ControlFile.pathFor(part), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Forces the verified part to disk, renames it to the target, and deletes the resume state it leaves behind. */
   void moveToTarget() throws DownloadException {
     forceToDisk();
     move();
-    deleteResumeState();
+    deleteLeftovers();
   }
 
   private void forceToDisk() throws DownloadException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = NoFollowFiles.openForWriting(path)) {
       ch.force(true);
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot flush " + path + " to disk: " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot flush " + path + " to disk: " + FileErrors.cause(e), e);
     }
   }
 
   private void move() throws DownloadException {
     try {
-      try {
-        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(path, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      NoFollowFiles.moveReplacing(path, target);
       syncDirectory(target.getParent());
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot move " + path + " to " + target + ": " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot move " + path + " to " + target + ": " + FileErrors.cause(e), e);
     }
   }
 
@@ -135,16 +154,16 @@ final class PartFile {
     try {
       Files.deleteIfExists(path);
     } catch (IOException e) {
-      task.notice("could not delete " + path + ": " + e.getMessage());
+      task.notice("could not delete " + path + ": " + FileErrors.cause(e));
     }
-    deleteResumeState();
+    deleteLeftovers();
   }
 
   /**
    * Deletes every backend's resume files beside the partial file ({@code NAME.part.state},
    * {@code NAME.part.aria2}, ...), whichever backend wrote them; the lock file is the lock's to delete.
    */
-  private void deleteResumeState() {
+  void deleteLeftovers() {
     String prefix = path.getFileName() + ".";
     try (var siblings = Files.list(path.getParent())) {
       for (Path p : (Iterable<Path>) siblings::iterator) {

@@ -2,7 +2,9 @@ package io.modelfetch.internal;
 
 import io.modelfetch.AddressPolicy;
 import io.modelfetch.Secret;
+import io.modelfetch.internal.file.FileErrors;
 import io.modelfetch.internal.file.FileNames;
+import io.modelfetch.internal.file.NoFollowFiles;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.Sidecar;
 import java.io.IOException;
@@ -11,10 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,21 +49,16 @@ final class SidecarWriter {
     String base = FileNames.baseName(model.getFileName().toString());
     for (Sidecar sidecar : file.sidecars()) {
       Path path = model.resolveSibling(base + sidecar.suffix());
-      if (Files.exists(path) && !sidecar.overwrite()) {
-        continue;
-      }
       try {
-        byte[] bytes = sidecar.content() != null ? sidecar.content() : fetch(sidecar.url());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        try {
-          Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        NoFollowFiles.refuseLink(path);
+        if (Files.exists(path) && !sidecar.overwrite()) {
+          continue;
         }
+        byte[] bytes = sidecar.content() != null ? sidecar.content() : fetch(sidecar.url());
+        NoFollowFiles.writeAtomically(path, path.resolveSibling(path.getFileName() + ".tmp"), bytes);
         written.add(path);
       } catch (IOException e) {
-        task.notice("could not write " + path.getFileName() + ": " + Secret.redact(e.getMessage()));
+        task.notice("could not write " + path.getFileName() + ": " + Secret.redact(FileErrors.cause(e)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return written;

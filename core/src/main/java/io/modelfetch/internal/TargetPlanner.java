@@ -63,6 +63,16 @@ final class TargetPlanner {
     return directory().resolve(name).normalize();
   }
 
+  /**
+   * The folder below which every folder on the way to {@code target} is created by the library and
+   * must therefore be a real folder, not a link: the chosen folder when the target is inside it,
+   * else the target's own folder (an exact file, or a place a resolver chose).
+   */
+  Path baseFor(Path target) {
+    Path dir = directory();
+    return target.startsWith(dir) && !target.equals(dir) ? dir : target.getParent();
+  }
+
   private Path directory() {
     return task.request().directory().orElse(Path.of("")).toAbsolutePath().normalize();
   }

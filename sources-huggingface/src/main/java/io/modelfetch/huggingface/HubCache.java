@@ -2,6 +2,8 @@ package io.modelfetch.huggingface;
 
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
+import io.modelfetch.internal.file.FileErrors;
+import io.modelfetch.internal.file.NoFollowFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,6 +12,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
@@ -82,7 +85,13 @@ final class HubCache {
    */
   Path place(String commit, String path, String etag) throws DownloadException {
     Path pointer = pointer(commit, path);
-    return copies ? pointer : blob(etag);
+    Path place = copies ? pointer : blob(etag);
+    try {
+      NoFollowFiles.createDirectories(repoFolder, place.getParent());
+    } catch (IOException e) {
+      throw cannotUpdate(e);
+    }
+    return place;
   }
 
   /** Where the content with this ETag lives. */
@@ -107,7 +116,7 @@ final class HubCache {
     Path pointer = pointer(commit, path);
     boolean copied;
     try {
-      Files.createDirectories(pointer.getParent());
+      NoFollowFiles.createDirectories(repoFolder, pointer.getParent());
       copied = linkOrCopy(blob, pointer);
     } catch (IOException e) {
       throw cannotUpdate(e);
@@ -118,7 +127,7 @@ final class HubCache {
 
   private DownloadException cannotUpdate(IOException e) {
     return new DownloadException(Kind.LOCAL_IO, "cannot update the Hugging Face cache at " + repoFolder + ": "
-        + e.getMessage(), e);
+        + FileErrors.cause(e), e);
   }
 
   /** Makes a symbolic link; {@link Files#createSymbolicLink} but for tests of file systems without links. */
@@ -136,7 +145,7 @@ final class HubCache {
     if (Files.isSymbolicLink(pointer) && Files.readSymbolicLink(pointer).equals(relative)) {
       return false;
     }
-    Path temp = pointer.resolveSibling(pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temp = temporaryBeside(pointer);
     boolean copied = false;
     try {
       linker.link(temp, relative);
@@ -156,7 +165,7 @@ final class HubCache {
   void markMissing(String commit, String path) {
     try {
       Path marker = inside(repoFolder.resolve(".no_exist").resolve(commit), path, "file path");
-      Files.createDirectories(marker.getParent());
+      NoFollowFiles.createDirectories(repoFolder, marker.getParent());
       if (!Files.exists(marker)) {
         Files.createFile(marker);
       }
@@ -173,7 +182,9 @@ final class HubCache {
   void recordRef(String commit, String ref) throws DownloadException {
     try {
       if (ref != null) {
-        writeRef(inside(repoFolder.resolve("refs"), ref, "revision"), commit);
+        Path refFile = inside(repoFolder.resolve("refs"), ref, "revision");
+        NoFollowFiles.createDirectories(repoFolder, refFile.getParent());
+        writeRef(refFile, commit);
       }
       tagCacheDirectory();
     } catch (IOException e) {
@@ -183,13 +194,23 @@ final class HubCache {
 
   /** {@code refs/{ref}} holds the commit, written atomically as huggingface_hub does. */
   private static void writeRef(Path ref, String commit) throws IOException {
-    if (Files.isRegularFile(ref) && Files.readString(ref, StandardCharsets.UTF_8).equals(commit)) {
+    if (Files.isRegularFile(ref, LinkOption.NOFOLLOW_LINKS) && Files.readString(ref, StandardCharsets.UTF_8).equals(commit)) {
       return;
     }
-    Files.createDirectories(ref.getParent());
-    Path temp = ref.resolveSibling(ref.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    Files.writeString(temp, commit, StandardCharsets.UTF_8);
-    replace(temp, ref);
+    Path temp = temporaryBeside(ref);
+    try {
+      NoFollowFiles.writeAtomically(ref, temp, commit.getBytes(StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * A fresh temporary name in the folder of {@code file}, as short whatever the file's name (a
+   * 250-byte name plus a suffix would not fit in 255).
+   */
+  private static Path temporaryBeside(Path file) {
+    return file.resolveSibling(".tmp-" + UUID.randomUUID());
   }
 
   private void tagCacheDirectory() throws IOException {

@@ -282,6 +282,47 @@ class HubCacheTest {
     assertThat(tmp.getParent().resolve("escape")).doesNotExist();
   }
 
+  @Test
+  void linksPlantedInTheCacheAreRefusedAndWhatTheyPointToIsUntouched() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Path victim = Files.writeString(outside.resolve("victim.txt"), "the user's own file");
+    Path repo = Files.createDirectories(hubCache.resolve("models--org--tiny"));
+    Path ref = Files.createSymbolicLink(Files.createDirectories(repo.resolve("refs")).resolve("main"), victim);
+    Path weightsPart = Files.createSymbolicLink(
+        Files.createDirectories(repo.resolve("blobs")).resolve(TestData.sha256(WEIGHTS) + ".part"), victim);
+    try (Downloads d = downloads()) {
+      assertThatThrownBy(() -> d.download(snapshot())).isInstanceOfSatisfying(DownloadException.class,
+          e -> assertThat(e.getMessage()).contains("refusing to write through " + weightsPart));
+      Files.delete(weightsPart);
+      assertThatThrownBy(() -> d.download(snapshot())).isInstanceOfSatisfying(DownloadException.class,
+          e -> assertThat(e.getMessage()).contains("refusing to write through " + ref));
+    }
+    assertThat(Files.readString(victim)).isEqualTo("the user's own file");
+    assertThat(Files.isSymbolicLink(ref)).isTrue();
+  }
+
+  @Test
+  void aLinkedFolderInsideTheCacheIsNotFollowed() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Path repo = Files.createDirectories(hubCache.resolve("models--org--tiny"));
+    Path snapshots = Files.createSymbolicLink(repo.resolve("snapshots"), outside);
+    try (Downloads d = downloads()) {
+      assertThatThrownBy(() -> d.download(snapshot())).isInstanceOfSatisfying(DownloadException.class,
+          e -> assertThat(e.getMessage()).contains(snapshots.toString()).contains("symbolic link"));
+    }
+    try (Stream<Path> left = Files.list(outside)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aLongFileNameFitsWithTheCachesTemporaryNames() throws Exception {
+    Path blob = Files.write(Files.createDirectories(tmp.resolve("repo/blobs")).resolve("abc"), UNET);
+    Path pointer = Files.createDirectories(tmp.resolve("repo/snapshots/c")).resolve("é".repeat(125) + ".bin");
+    assertThat(HubCache.linkOrCopy(blob, pointer, (link, target) -> Files.createSymbolicLink(link, target))).isFalse();
+    assertThat(Files.readAllBytes(pointer)).isEqualTo(UNET);
+  }
+
   private int cdnGets() {
     return (int) fake.cdnRequests().stream().filter(r -> r.method().equals("GET")).count();
   }

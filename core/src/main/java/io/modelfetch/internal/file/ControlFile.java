@@ -6,13 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,8 +51,8 @@ public record ControlFile(String identity, String validator, long size, List<lon
 
   /** Reads the state; empty when there is none or it cannot be trusted (unreadable, another format). */
   public static Optional<ControlFile> read(Path path) {
-    if (!Files.isRegularFile(path)) {
-      return Optional.empty();
+    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty(); // a link is not a state this library wrote; writing one over it will refuse it
     }
     try (JsonParser p = JSON.createParser(Files.readAllBytes(path))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -144,24 +140,15 @@ public record ControlFile(String identity, String validator, long size, List<lon
       g.writeEndArray();
       g.writeEndObject();
     }
-    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-    }
+    NoFollowFiles.writeAtomically(path, path.resolveSibling(path.getFileName() + ".tmp"), bytes.toByteArray());
   }
 
+  /** Deletes the state and its temporary; a link planted at either is refused, not quietly removed. */
   public static void delete(Path path) throws IOException {
+    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+    NoFollowFiles.refuseLink(path);
+    NoFollowFiles.refuseLink(tmp);
     Files.deleteIfExists(path);
-    Files.deleteIfExists(path.resolveSibling(path.getFileName() + ".tmp"));
+    Files.deleteIfExists(tmp);
   }
 }

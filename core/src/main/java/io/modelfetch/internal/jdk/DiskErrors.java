@@ -3,6 +3,7 @@ package io.modelfetch.internal.jdk;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.internal.HttpErrors;
+import io.modelfetch.internal.file.FileErrors;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -16,6 +17,6 @@ final class DiskErrors {
       return new DownloadException(Kind.INSUFFICIENT_SPACE, "the disk is full while writing " + part
           + "; free some space and run the same request again: it resumes where it stopped", e);
     }
-    return new DownloadException(Kind.LOCAL_IO, "cannot write " + part + ": " + e.getMessage(), e);
+    return new DownloadException(Kind.LOCAL_IO, "cannot write " + part + ": " + FileErrors.cause(e), e);
   }
 }

@@ -4,6 +4,8 @@ import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
 import io.modelfetch.internal.TransferImpl;
 import io.modelfetch.internal.file.ControlFile;
+import io.modelfetch.internal.file.FileErrors;
+import io.modelfetch.internal.file.NoFollowFiles;
 import io.modelfetch.internal.http.DataClient;
 import io.modelfetch.spi.TransferResult;
 import java.io.IOException;
@@ -64,8 +66,7 @@ final class SegmentedTransfer {
   }
 
   TransferResult run() throws DownloadException {
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel ch = NoFollowFiles.openForWriting(part, StandardOpenOption.READ)) {
       channel = ch;
       List<long[]> kept = resumeState();
       long resumed = kept.stream().mapToLong(r -> r[1] - r[0]).sum();
@@ -101,7 +102,7 @@ final class SegmentedTransfer {
       }
       return new TransferResult(size, sha256, resumed > 0);
     } catch (IOException e) {
-      throw new DownloadException(Kind.LOCAL_IO, "cannot open " + part + ": " + e.getMessage(), e);
+      throw new DownloadException(Kind.LOCAL_IO, "cannot open " + part + ": " + FileErrors.cause(e), e);
     } finally {
       abortAll();
     }

@@ -11,6 +11,7 @@ import io.modelfetch.internal.RemoteChangedException;
 import io.modelfetch.internal.TransferImpl;
 import io.modelfetch.internal.file.Checksums;
 import io.modelfetch.internal.file.ControlFile;
+import io.modelfetch.internal.file.NoFollowFiles;
 import io.modelfetch.internal.http.DataClient;
 import io.modelfetch.internal.http.Response;
 import io.modelfetch.spi.TransferResult;
@@ -18,7 +19,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -42,8 +42,7 @@ final class StreamTransfer {
 
   @SuppressWarnings("try") // the cancel registration is only held open while the response is read
   TransferResult run() throws DownloadException {
-    try (FileChannel channel = FileChannel.open(transfer.partFile(), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel channel = NoFollowFiles.openForWriting(transfer.partFile())) {
       long stale = channel.size();
       channel.truncate(0);
       ControlFile.delete(ControlFile.pathFor(transfer.partFile()));
