@@ -183,6 +183,7 @@ public final class CivitaiResolver implements SourceResolver {
         .target(path.toAbsolutePath())
         .fileName(path.getFileName().toString())
         .size(size)
+        .sha256(sha256) // the engine trusts a file at the target only by a hash (or its own record of it)
         .metadata(version.metadata(file, api.page(version.modelId(), version.id())).toBuilder()
             .attribute("civitai.sha256", sha256).build())
         .build();
