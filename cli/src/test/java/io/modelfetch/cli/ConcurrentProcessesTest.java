@@ -54,4 +54,24 @@ class ConcurrentProcessesTest {
     // one transfer and two one-byte probes; a second transfer would add up to 8 MiB
     assertThat(origin.bodyBytesServed()).isLessThanOrEqualTo(data.length + 2 + 256 * 1024);
   }
+
+  /** Different files of the same size for one name, no hash known: one process wins, the other is told the name is taken. */
+  @Test
+  void twoProcessesFetchingDifferentSameSizeFilesIntoOneNameDoNotBothSucceed() throws Exception {
+    byte[] a = TestData.bytes(4 * MIB, 2026);
+    byte[] b = TestData.bytes(4 * MIB, 2027);
+    origin.file("/a/model.bin", a).etag("\"a\"").throttle(MIB);
+    origin.file("/b/model.bin", b).etag("\"b\"").throttle(MIB);
+    Path out = dir.resolve("models");
+    CliProcess first = CliProcess.start(dir.resolve("first.log"), origin.url("/a/model.bin"), "-o", out.toString(),
+        "-q", "-x", "4", "--backend", "jdk");
+    CliProcess second = CliProcess.start(dir.resolve("second.log"), origin.url("/b/model.bin"), "-o", out.toString(),
+        "-q", "-x", "4", "--backend", "jdk");
+    int one = first.await(60);
+    int two = second.await(60);
+    assertThat(new int[] {one, two}).as("exit codes; outputs: %s / %s", first.output(), second.output())
+        .containsExactlyInAnyOrder(0, 9);
+    byte[] saved = Files.readAllBytes(out.resolve("model.bin"));
+    assertThat(saved).isEqualTo(one == 0 ? a : b);
+  }
 }

@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -23,10 +22,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>The lock file is deleted whenever the lock is given up, whether the download succeeded or
  * failed, so no {@code .part.lock} outlives a run (one left by a killed process is deleted by the
- * next run that takes it). Deleting a lock file others may be waiting on is safe because the owner
- * writes a token of its own into it after locking and reads it back through the path: a waiter
- * that locked a file which has since been deleted or replaced finds another token (or none) and
- * tries again with the file now at the path.
+ * next run that takes it). Deleting a lock file others may be waiting on is safe because a lock
+ * only counts when the path still names the file that was locked: its file key (device and inode)
+ * is read before opening and again after locking, and a waiter that locked a file which has since
+ * been deleted tries again with the file now at the path. (The check reads attributes only: opening
+ * and closing the lock file a second time would release this process's POSIX lock on it.)
  */
 public final class TargetLock implements AutoCloseable {
   private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
@@ -63,13 +63,20 @@ public final class TargetLock implements AutoCloseable {
       if (HELD_IN_THIS_JVM.add(lockFile)) {
         FileChannel channel = null;
         try {
+          Object before = fileKey(lockFile);
           channel = NoFollowFiles.openForWriting(lockFile);
           FileLock lock = channel.tryLock();
           if (lock != null) {
-            if (stillAtPath(lockFile, channel)) {
+            Object after = fileKey(lockFile);
+            // without file keys (some platforms), a file still at the path is all that can be checked
+            if (after == null ? Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS) : after.equals(before)) {
+              channel.truncate(0);
+              channel.write(ByteBuffer.wrap(
+                  ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
               return new TargetLock(lockFile, channel, lock);
             }
-            lock.release(); // locked a file its owner has deleted: try again with the one at the path now
+            // created just now (no key to compare yet) or replaced meanwhile: look again at once
+            lock.release();
             channel.close();
             HELD_IN_THIS_JVM.remove(lockFile);
             continue;
@@ -100,19 +107,12 @@ public final class TargetLock implements AutoCloseable {
     }
   }
 
-  /**
-   * Writes a token of this owner's into the locked file and reads it back through the path: equal
-   * only when the path still names the file this channel locked.
-   */
-  private static boolean stillAtPath(Path lockFile, FileChannel channel) throws IOException {
-    byte[] token = ("pid " + ProcessHandle.current().pid() + " " + UUID.randomUUID() + "\n")
-        .getBytes(StandardCharsets.US_ASCII);
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap(token), 0);
+  /** The lock file's identity (device and inode), without opening it; null when missing or not known here. */
+  private static Object fileKey(Path lockFile) {
     try {
-      return Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS) && Arrays.equals(Files.readAllBytes(lockFile), token);
-    } catch (IOException deletedMeanwhile) {
-      return false;
+      return Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 
