@@ -52,6 +52,11 @@ final class Aria2Daemon implements AutoCloseable {
   /** The overall limit last set on the daemon (it starts with none). */
   private final long[] overallLimit = {0};
 
+  /** The aria2c process's id. */
+  long pid() {
+    return process.pid();
+  }
+
   private Aria2Daemon(Process process, Aria2Rpc rpc, Deque<String> lastOutput) {
     this.process = process;
     this.rpc = rpc;

@@ -107,6 +107,13 @@ final class Aria2Transfer {
   private void prepare() throws DownloadException {
     refuseLinks();
     try {
+      files.owner().awaitOrphan(context::notice, transfer::isCancelled);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DownloadException(Kind.CANCELLED, "interrupted while waiting for an earlier aria2c to stop");
+    }
+    checkNotCancelled();
+    try {
       if (files.canResume()) {
         return;
       }
@@ -133,6 +140,11 @@ final class Aria2Transfer {
     Map<String, Object> options = options();
     options.putAll(proxyOptions());
     transfer.checkAddress(url); // aria2c resolves and connects by itself: check the address it will get
+    try {
+      files.owner().record(daemon.pid());
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot write beside " + files.part() + ": " + FileErrors.cause(e), e);
+    }
     try {
       return daemon.rpc().addUri(url, options);
     } catch (Aria2RpcException e) {

@@ -28,6 +28,7 @@ final class PartFiles {
   private final Path control;
   /** Where aria2c writes its control file before renaming it into place. */
   private final Path controlTemp;
+  private final PartOwner owner;
   private final Path key;
   /** The built-in backend's resume state; it describes bytes aria2 is about to overwrite. */
   private final Path builtInState;
@@ -38,6 +39,7 @@ final class PartFiles {
     this.part = transfer.partFile();
     this.control = sibling(".aria2");
     this.controlTemp = sibling(".aria2__temp");
+    this.owner = new PartOwner(part);
     this.key = sibling(".aria2.key");
     this.builtInState = sibling(".state");
     this.expectedKey = digest(transfer.identity() + '\n' + transfer.validator().orElse("") + '\n' + transfer.size());
@@ -51,7 +53,7 @@ final class PartFiles {
    * and again after it stops.
    */
   void refuseLinks() throws IOException {
-    for (Path p : List.of(part, control, controlTemp, key, builtInState)) {
+    for (Path p : List.of(part, control, controlTemp, key, builtInState, owner.path())) {
       NoFollowFiles.refuseUnsafe(p);
     }
   }
@@ -82,6 +84,7 @@ final class PartFiles {
     Files.deleteIfExists(control);
     Files.deleteIfExists(builtInState);
     Files.deleteIfExists(key);
+    owner.delete();
     if (resumable) {
       try (FileChannel ch = NoFollowFiles.createTemporary(key)) {
         ByteBuffer b = ByteBuffer.wrap(expectedKey.getBytes(StandardCharsets.UTF_8));
@@ -96,6 +99,12 @@ final class PartFiles {
   void deleteResumeState() throws IOException {
     Files.deleteIfExists(control);
     Files.deleteIfExists(key);
+    owner.delete();
+  }
+
+  /** Which aria2c writes the partial file. */
+  PartOwner owner() {
+    return owner;
   }
 
   Path part() {

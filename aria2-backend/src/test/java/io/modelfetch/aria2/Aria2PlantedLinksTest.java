@@ -40,7 +40,7 @@ class Aria2PlantedLinksTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"m.bin.part", "m.bin.part.aria2", "m.bin.part.aria2.key", "m.bin.part.aria2__temp",
+  @ValueSource(strings = {"m.bin.part", "m.bin.part.aria2", "m.bin.part.aria2.key", "m.bin.part.aria2__temp", "m.bin.part.aria2.pid",
       "m.bin.part.lock", "m.bin.part.state"})
   void aLinkBesideThePartialFileIsRefusedAndNamed(String name) throws Exception {
     byte[] data = TestData.bytes(2 << 20, 70);

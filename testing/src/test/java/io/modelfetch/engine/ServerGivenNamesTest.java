@@ -73,7 +73,7 @@ class ServerGivenNamesTest extends EngineTestBase {
     try (Downloads d = builder().build()) {
       DownloadResult r = d.download(DownloadRequest.of(origin.url("/long")).into(dir).connections(2));
       String saved = r.path().getFileName().toString();
-      assertThat(saved.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255 - ".part.state.tmp".length());
+      assertThat(saved.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255 - ".part.aria2__temp".length());
       assertThat(saved).startsWith(character.repeat(10)).endsWith(".bin");
       assertThat(Files.readAllBytes(r.path())).isEqualTo(data);
     }

@@ -24,14 +24,14 @@ import java.util.Set;
  */
 public final class FileNames {
   /**
-   * The longest suffix the library appends to a name in the same folder: {@code .part.state.tmp}
-   * (the jdk backend's resume state being replaced) and {@code .part.aria2.key} (the aria2 backend's).
+   * The longest suffix appended to a name in the same folder: aria2c's control file being saved,
+   * {@code NAME.part.aria2__temp} (the jdk backend's longest is {@code .part.state.tmp}).
    */
-  public static final int LONGEST_SUFFIX_BYTES = ".part.state.tmp".length();
+  public static final int LONGEST_SUFFIX_BYTES = ".part.aria2__temp".length();
   /** Names are cut to this many UTF-8 bytes, so that every working file beside them fits in 255. */
   public static final int MAX_BYTES = 255 - LONGEST_SUFFIX_BYTES;
   /** Endings of the library's own working files; a server-given name never ends like one. */
-  private static final List<String> WORKING_SUFFIXES = List.of(".part", ".lock", ".state", ".tmp", ".aria2", ".key");
+  private static final List<String> WORKING_SUFFIXES = List.of(".part", ".lock", ".state", ".tmp", ".aria2", ".key", ".pid");
   private static final Set<String> WINDOWS_RESERVED = Set.of("con", "prn", "aux", "nul",
       "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
       "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");

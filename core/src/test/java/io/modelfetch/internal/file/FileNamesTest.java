@@ -31,6 +31,7 @@ class FileNamesTest {
       "model.part.state.tmp|model.part.state.tmp_",
       "model.part.aria2|model.part.aria2_",
       "model.part.aria2.key|model.part.aria2.key_",
+      "model.part.aria2.pid|model.part.aria2.pid_",
       "model.part. . .|model.part_",
       "model.bin...|model.bin",
       "model.bin   |model.bin",
@@ -64,6 +65,7 @@ class FileNamesTest {
       String safe = FileNames.sanitize(name).orElseThrow();
       assertThat((safe + ".part.state.tmp").getBytes(StandardCharsets.UTF_8).length).as(name).isLessThanOrEqualTo(255);
       assertThat((safe + ".part.aria2.key").getBytes(StandardCharsets.UTF_8).length).as(name).isLessThanOrEqualTo(255);
+      assertThat((safe + ".part.aria2__temp").getBytes(StandardCharsets.UTF_8).length).as(name).isLessThanOrEqualTo(255);
       assertThat(safe).endsWith(".bin").doesNotContain("\uFFFD");
       assertThat(safe.codePoints().limit(3)).allMatch(cp -> cp == character.codePointAt(0));
     }
