@@ -251,7 +251,7 @@ final class FileJob {
       }
       boolean hashKnown = file.sha256().isPresent() || file.gitBlobSha1().isPresent();
       if (!hashKnown && (Files.isSymbolicLink(target)
-          || !DownloadRecord.readFrom(target).map(r -> describes(r, target, probe)).orElse(false))) {
+          || !DownloadRecord.readFor(target).map(r -> describes(r, target, probe)).orElse(false))) {
         return Optional.empty();
       }
       verifying(target);

@@ -99,11 +99,11 @@ final class PartFile {
 
   /**
    * Records on the verified part where it came from ({@link DownloadRecord}), so a later run can
-   * trust the final file without a hash; best effort, where the file system keeps user attributes.
+   * trust the final file without a hash: a user attribute, else a hidden file beside the target.
    */
   void record(String identity, String validator) {
     try {
-      DownloadRecord.of(path, identity, validator).writeTo(path);
+      DownloadRecord.of(path, identity, validator).writeFor(path, target);
     } catch (IOException e) {
       task.notice("could not record the source of " + path.getFileName() + ": " + FileErrors.cause(e));
     }

@@ -24,7 +24,7 @@ import java.util.Optional;
  *
  * <p>Written on the verified partial file just before the atomic rename, so the record and the
  * file appear together. Where the file system has no user attributes (FAT, some network file
- * systems), nothing is recorded and an existing file is trusted only by a known hash.
+ * systems), the same line goes into a hidden file beside the target, {@code .NAME.modelfetch}.
  *
  * @param source digest of the identity
  * @param validator digest of the ETag or Last-Modified, or {@code null} when the server gave none
@@ -42,24 +42,63 @@ public record DownloadRecord(String source, String validator, long size, long mo
         a.lastModifiedTime().toMillis());
   }
 
-  /** Records this on {@code file}; false where the file system keeps no user attributes. */
-  public boolean writeTo(Path file) {
+  /**
+   * Records this for {@code target}, whose content is at {@code file} now (the verified part, about
+   * to be renamed to the target): as a user attribute of the file, else in {@link #fallbackFor}.
+   */
+  public void writeFor(Path file, Path target) throws IOException {
+    writeFor(file, target, true);
+  }
+
+  void writeFor(Path file, Path target, boolean attributes) throws IOException {
+    if (!attributes || !writeAttribute(file)) {
+      Path fallback = fallbackFor(target);
+      NoFollowFiles.writeAtomically(fallback, fallback.resolveSibling(fallback.getFileName() + ".tmp"),
+          text().getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  /** The record kept beside {@code target} where user attributes are not available. */
+  public static Path fallbackFor(Path target) {
+    return target.resolveSibling("." + target.getFileName() + ".modelfetch");
+  }
+
+  /** The record of {@code target}: its user attribute, else the file beside it; empty when neither is this library's. */
+  public static Optional<DownloadRecord> readFor(Path target) {
+    Optional<DownloadRecord> attribute = readAttribute(target);
+    if (attribute.isPresent()) {
+      return attribute;
+    }
+    Path fallback = fallbackFor(target);
+    try {
+      if (!Files.isRegularFile(fallback, LinkOption.NOFOLLOW_LINKS) || Files.size(fallback) > 1024) {
+        return Optional.empty();
+      }
+      return parse(Files.readString(fallback, StandardCharsets.US_ASCII).strip());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String text() {
+    return String.join(" ", FORMAT, source, validator == null ? "-" : validator, Long.toString(size),
+        Long.toString(modifiedMillis));
+  }
+
+  private boolean writeAttribute(Path file) {
     UserDefinedFileAttributeView view = view(file);
     if (view == null) {
       return false;
     }
-    String text = String.join(" ", FORMAT, source, validator == null ? "-" : validator, Long.toString(size),
-        Long.toString(modifiedMillis));
     try {
-      view.write(ATTRIBUTE, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+      view.write(ATTRIBUTE, ByteBuffer.wrap(text().getBytes(StandardCharsets.US_ASCII)));
       return true;
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }
   }
 
-  /** The record on {@code file}, if it has one this library wrote. */
-  public static Optional<DownloadRecord> readFrom(Path file) {
+  private static Optional<DownloadRecord> readAttribute(Path file) {
     UserDefinedFileAttributeView view = view(file);
     if (view == null) {
       return Optional.empty();
@@ -67,13 +106,21 @@ public record DownloadRecord(String source, String validator, long size, long mo
     try {
       ByteBuffer buffer = ByteBuffer.allocate(Math.min(view.size(ATTRIBUTE), 1024));
       view.read(ATTRIBUTE, buffer);
-      String[] f = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).split(" ");
-      if (f.length != 5 || !f[0].equals(FORMAT)) {
-        return Optional.empty();
-      }
+      return parse(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<DownloadRecord> parse(String text) {
+    String[] f = text.split(" ");
+    if (f.length != 5 || !f[0].equals(FORMAT)) {
+      return Optional.empty();
+    }
+    try {
       return Optional.of(new DownloadRecord(f[1], f[2].equals("-") ? null : f[2], Long.parseLong(f[3]),
           Long.parseLong(f[4])));
-    } catch (IOException | RuntimeException e) {
+    } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }

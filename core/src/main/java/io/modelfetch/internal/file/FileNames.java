@@ -31,7 +31,7 @@ public final class FileNames {
   /** Names are cut to this many UTF-8 bytes, so that every working file beside them fits in 255. */
   public static final int MAX_BYTES = 255 - LONGEST_SUFFIX_BYTES;
   /** Endings of the library's own working files; a server-given name never ends like one. */
-  private static final List<String> WORKING_SUFFIXES = List.of(".part", ".lock", ".state", ".tmp", ".aria2", ".key", ".pid");
+  private static final List<String> WORKING_SUFFIXES = List.of(".part", ".lock", ".state", ".tmp", ".aria2", ".key", ".pid", ".modelfetch");
   private static final Set<String> WINDOWS_RESERVED = Set.of("con", "prn", "aux", "nul",
       "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
       "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
