@@ -80,7 +80,7 @@ public final class Downloads implements AutoCloseable {
    */
   public DownloadHandle submit(DownloadRequest request) {
     Objects.requireNonNull(request, "request");
-    return engine.submit(request);
+    return engine.manager().submit(request);
   }
 
   /**
@@ -101,7 +101,7 @@ public final class Downloads implements AutoCloseable {
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one request");
     }
-    return engine.submitBatch(copy, mode);
+    return engine.manager().submitBatch(copy, mode);
   }
 
   /**
@@ -120,13 +120,13 @@ public final class Downloads implements AutoCloseable {
    */
   public Resolution resolve(DownloadRequest request) throws DownloadException {
     Objects.requireNonNull(request, "request");
-    return engine.resolve(request);
+    return engine.manager().resolve(request);
   }
 
   /** {@link #resolve} without blocking: the future fails with the {@link DownloadException}. */
   public CompletableFuture<Resolution> resolveAsync(DownloadRequest request) {
     Objects.requireNonNull(request, "request");
-    return engine.resolveAsync(request);
+    return engine.manager().resolveAsync(request);
   }
 
   /**
@@ -134,27 +134,27 @@ public final class Downloads implements AutoCloseable {
    * recent thousand that ended. Each is a snapshot of that moment.
    */
   public List<DownloadSnapshot> list() {
-    return engine.list();
+    return engine.manager().list();
   }
 
   /** A snapshot of one download, by {@link DownloadHandle#id()}. */
   public Optional<DownloadSnapshot> get(String id) {
-    return engine.handle(id).map(DownloadHandle::snapshot);
+    return engine.manager().get(id);
   }
 
   /** The handle of one download, by id, to pause, resume, cancel or re-prioritise it. */
   public Optional<DownloadHandle> handle(String id) {
-    return engine.handle(id);
+    return engine.manager().handle(id);
   }
 
   /** The limits in force now. */
   public Limits limits() {
-    return engine.limits();
+    return engine.manager().limits();
   }
 
   /** Changes the limits; they take effect within a second (running downloads are not stopped to get under a lower count). */
   public void limits(Limits limits) {
-    engine.limits(Objects.requireNonNull(limits, "limits"));
+    engine.manager().limits(Objects.requireNonNull(limits, "limits"));
   }
 
   /**
@@ -258,6 +258,7 @@ public final class Downloads implements AutoCloseable {
     private AddressPolicy addressPolicy = AddressPolicy.allowAll();
     private Limits limits = Limits.DEFAULT;
     private ThreadFactory threadFactory;
+    private Path stateFolder;
 
     private Builder() {
     }
@@ -501,6 +502,20 @@ public final class Downloads implements AutoCloseable {
     }
 
     /**
+     * Keeps the queue, paused downloads and the history of ended ones in this folder, so they
+     * survive a restart or a crash: the next {@code Downloads} built with the same folder lists
+     * them again with their ids, queues what was queued or running (continuing from the partial
+     * files), and keeps paused ones paused. Tokens set on requests are not written to disk: a
+     * restored download uses the builder's tokens. One process at a time may use a folder.
+     * {@link Downloads#close()} then stops running downloads without forgetting them: they are
+     * queued again at the next start.
+     */
+    public Builder stateFolder(Path folder) {
+      this.stateFolder = Objects.requireNonNull(folder, "folder").toAbsolutePath();
+      return this;
+    }
+
+    /**
      * Builds the instance.
      *
      * @throws IllegalArgumentException if a token or endpoint is set for a service no source
@@ -557,6 +572,7 @@ public final class Downloads implements AutoCloseable {
       b.addressPolicy = addressPolicy;
       b.limits = limits;
       b.threadFactory = threadFactory;
+      b.stateFolder = stateFolder;
       return b;
     }
 
@@ -564,7 +580,7 @@ public final class Downloads implements AutoCloseable {
       return new EngineConfig(connectionsPerFile, maxConnections, maxConcurrentFiles, connectTimeout, idleTimeout,
           retries, userAgent, listeners, listenerFactories, resolvers, backends, discoverPlugins, backend, tokens,
           endpoints, backendOptions, environment, sidecars, alwaysHash, trustedCertificates, sslContext, tlsProvider,
-          proxySelector, addressPolicy, limits, threadFactory);
+          proxySelector, addressPolicy, limits, threadFactory, stateFolder);
     }
   }
 }

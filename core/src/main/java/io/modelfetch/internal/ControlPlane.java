@@ -141,7 +141,7 @@ final class ControlPlane implements ResolverContext, BackendContext {
 
   @Override
   public long totalBytesPerSecond() {
-    return task.engine().limits().bytesPerSecond();
+    return task.engine().manager().limits().bytesPerSecond();
   }
 
   @Override

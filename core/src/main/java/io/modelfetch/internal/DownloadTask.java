@@ -11,9 +11,6 @@ import io.modelfetch.DownloadState;
 import io.modelfetch.DownloadedFile;
 import io.modelfetch.Progress;
 import io.modelfetch.Secret;
-import io.modelfetch.spi.SourceRequest;
-import io.modelfetch.spi.SourceResolver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 final class DownloadTask implements DownloadHandle {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
-  private static final long PACE_SLICE_NANOS = 50_000_000L;
-  private static final long MIN_PACED_READ = 16 * 1024;
 
   private final Engine engine;
   private final String id;
   private final long sequence;
   private final DownloadRequest request;
-  private final Instant submitted = Instant.now();
+  private final Instant submitted;
   private final Events events;
   private final ControlPlane control;
   private final DownloadFuture future = new DownloadFuture(this::cancel);
@@ -51,7 +45,7 @@ final class DownloadTask implements DownloadHandle {
   private final AtomicInteger connections = new AtomicInteger();
   private final SpeedMeter speed = new SpeedMeter();
   private final Semaphore connectionPermits;
-  private final RateLimiter rate;
+  private final Pacer pacer;
   private final long startNanos = System.nanoTime();
   private final Map<FileJob, DownloadedFile> finishedFiles = new ConcurrentHashMap<>();
   private volatile int priority;
@@ -62,9 +56,10 @@ final class DownloadTask implements DownloadHandle {
   private boolean announcedStart;
   private Progress lastPosted;
 
-  DownloadTask(Engine engine, String id, long sequence, DownloadRequest request, List<DownloadListener> listeners,
-      Resolved resolved) {
+  DownloadTask(Engine engine, String id, long sequence, Instant submitted, DownloadRequest request,
+      List<DownloadListener> listeners, Resolved resolved) {
     this.engine = engine;
+    this.submitted = submitted;
     this.id = id;
     this.sequence = sequence;
     this.request = request;
@@ -73,7 +68,7 @@ final class DownloadTask implements DownloadHandle {
     this.events = new Events(this, listeners, engine.eventExecutor());
     this.control = new ControlPlane(engine.config(), engine::httpClient, this);
     this.connectionPermits = new Semaphore(engine.config().maxConnections());
-    this.rate = new RateLimiter(request.bytesPerSecond());
+    this.pacer = new Pacer(request.bytesPerSecond(), engine.manager().rate());
     this.state = new TaskState(this, events);
   }
 
@@ -109,6 +104,11 @@ final class DownloadTask implements DownloadHandle {
   @Override
   public void priority(int priority) {
     this.priority = priority;
+    engine.manager().journal().priority(id, priority);
+  }
+
+  Instant submitted() {
+    return submitted;
   }
 
   @Override
@@ -138,9 +138,9 @@ final class DownloadTask implements DownloadHandle {
     return state.resume();
   }
 
-  /** Posts the first state change, QUEUED, once the task is registered. */
-  void announce() {
-    state.announce();
+  /** Posts the first state change, QUEUED (or PAUSED when restored so), once the task is registered. */
+  void announce(boolean paused) {
+    state.announce(paused);
   }
 
   /** Called by the queue when a slot is free: starts a run on a worker thread, unless paused or cancelled meanwhile. */
@@ -195,34 +195,9 @@ final class DownloadTask implements DownloadHandle {
     return new DownloadResult(done, transferred.get(), Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
-  /** Asks the source for the files; interruptible by cancel and pause (no file channel is open yet). */
+  /** Asks the source for the files (see {@link Resolved#ask}). */
   Resolved resolve() throws DownloadException {
-    SourceResolver resolver = engine.resolverFor(request.source());
-    Path dir = request.directory().map(d -> d.toAbsolutePath().normalize()).orElse(null);
-    if (dir == null && request.file().isEmpty()) {
-      dir = Path.of("").toAbsolutePath();
-    }
-    Thread me = Thread.currentThread();
-    boolean[] resolving = {true};
-    Cancellation.Registration interrupt = cancellation.onCancel(() -> {
-      synchronized (resolving) {
-        if (resolving[0]) {
-          me.interrupt(); // only while resolving: no file channel is open that an interrupt would close
-        }
-      }
-    });
-    try {
-      checkNotCancelled();
-      var files = resolver.resolve(new SourceRequest(request.source(), request.options(), dir), control);
-      return new Resolved(resolver, RequestExpectations.apply(request, files));
-    } finally {
-      interrupt.close();
-      synchronized (resolving) {
-        resolving[0] = false;
-        Thread.interrupted(); // clear an interrupt from a cancel that arrived as resolution ended
-      }
-      checkNotCancelled();
-    }
+    return Resolved.ask(this);
   }
 
   /** The last progress event, posted by {@link TaskState} before the COMPLETED state change. */
@@ -233,12 +208,13 @@ final class DownloadTask implements DownloadHandle {
   /** Ends the future after the listeners' last callback; from {@link TaskState}, once. */
   void finish(DownloadResult result, DownloadException failure) {
     this.error = failure;
+    engine.manager().journal().ended(id, state.current(), failure);
     if (result != null) {
       events.completed(result, () -> future.settle(result, null));
     } else {
       events.failed(failure, () -> future.settle(null, failure));
     }
-    engine.ended(this);
+    engine.manager().ended(this);
   }
 
   DownloadException cancelled(DownloadException cause) {
@@ -308,40 +284,26 @@ final class DownloadTask implements DownloadHandle {
 
   /** The connections one transfer of this download may take to {@code host}. */
   ConnectionBudget budget(String host) {
-    return new ConnectionBudget(connectionPermits, engine.connections(), host);
+    return new ConnectionBudget(connectionPermits, engine.manager().connections(), host);
   }
 
   @Override
   public long bytesPerSecond() {
-    return rate.rate();
+    return pacer.rate();
   }
 
   @Override
   public void bytesPerSecond(long rate) {
-    if (rate < 0) {
-      throw new IllegalArgumentException("bytesPerSecond must be >= 0 (0: no limit), was " + rate);
-    }
-    this.rate.rate(rate);
+    pacer.rate(rate);
   }
 
-  /** 20 ms of the tightest rate limit in force (at least 16 KiB), or no bound without one. */
-  long maxRead() {
-    long own = rate.rate();
-    long all = engine.rate().rate();
-    long tightest = own <= 0 ? all : all <= 0 ? own : Math.min(own, all);
-    return tightest <= 0 ? Long.MAX_VALUE : Math.max(MIN_PACED_READ, tightest / 50);
-  }
-
-  /**
-   * Holds a connection of the built-in backend that has just read {@code bytes} for as long as this
-   * download's and the engine's rate limits say, in short slices so a pause or cancel is prompt.
-   */
+  /** Holds a connection of the built-in backend that has just read {@code bytes}, as the rate limits say. */
   void pace(long bytes) {
-    long wait = Math.max(rate.take(bytes), engine.rate().take(bytes));
-    long until = System.nanoTime() + wait;
-    for (long left = wait; left > 0 && !cancellation.isCancelled(); left = until - System.nanoTime()) {
-      LockSupport.parkNanos(Math.min(left, PACE_SLICE_NANOS));
-    }
+    pacer.pace(bytes, cancellation);
+  }
+
+  long maxRead() {
+    return pacer.maxRead();
   }
 
   void addTransferred(long bytes) {

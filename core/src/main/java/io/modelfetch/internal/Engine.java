@@ -1,14 +1,9 @@
 package io.modelfetch.internal;
 
-import io.modelfetch.BatchHandle;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadException.Kind;
-import io.modelfetch.DownloadHandle;
 import io.modelfetch.DownloadListener;
 import io.modelfetch.DownloadRequest;
-import io.modelfetch.DownloadSnapshot;
-import io.modelfetch.Limits;
-import io.modelfetch.Resolution;
 import io.modelfetch.Secret;
 import io.modelfetch.internal.http.DataClient;
 import io.modelfetch.internal.jdk.JdkBackend;
@@ -20,9 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,12 +50,7 @@ public final class Engine implements AutoCloseable {
   private final SidecarWriter sidecars;
   private final Set<DownloadTask> running = ConcurrentHashMap.newKeySet();
   private final Set<String> noticesGiven = ConcurrentHashMap.newKeySet();
-  private final Registry registry = new Registry();
-  private final ResolveCache resolutions = new ResolveCache();
-  private final DownloadQueue queue;
-  private final ConnectionLimits connections;
-  private final RateLimiter rate;
-  private volatile Limits limits;
+  private final Manager manager;
   private volatile boolean closed;
 
   public Engine(EngineConfig config) {
@@ -94,10 +82,6 @@ public final class Engine implements AutoCloseable {
     this.resolvers = Plugins.resolvers(config);
     ServiceKeys.check("token", config.tokens().keySet(), resolvers);
     ServiceKeys.check("endpoint", config.endpoints().keySet(), resolvers);
-    this.limits = config.limits();
-    this.queue = new DownloadQueue(limits.maxRunningDownloads(), DownloadTask::start);
-    this.connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerHost());
-    this.rate = new RateLimiter(limits.bytesPerSecond());
     this.workers = Executors.newCachedThreadPool(threads(config.threadFactory(), "modelfetch-worker"));
     // a few threads deliver every download's events (each download's one at a time, in order), so
     // that queued downloads, which have events too, never cost a thread each
@@ -108,98 +92,28 @@ public final class Engine implements AutoCloseable {
     this.ticker = Executors.newSingleThreadScheduledExecutor(threads(config.threadFactory(), "modelfetch-ticker"));
     this.sidecars = new SidecarWriter(httpClient, config.userAgent(), config.sidecars(), config.addressPolicy());
     this.backends = Plugins.backends(config, new JdkBackend(data, workers));
+    this.manager = new Manager(this, config);
     ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    manager.restore();
   }
 
-  /** Queues a download; it starts when a slot is free, by priority, then submission order. */
-  public DownloadHandle submit(DownloadRequest request) {
-    checkOpen();
-    ServiceKeys.check("token", request.tokens().keySet(), resolvers);
-    DownloadTask task = newTask(request, listenersFor(request), resolutions.take(request).orElse(null));
-    registry.add(task);
-    task.announce();
-    queue.offer(task);
-    return task;
+  /** The download manager: queue, limits, ids, state folder. */
+  public Manager manager() {
+    return manager;
   }
 
-  /** Submits every request (all checked first, so none is queued when one is invalid) and follows them as one batch. */
-  public BatchHandle submitBatch(List<DownloadRequest> requests, BatchHandle.Mode mode) {
-    checkOpen();
-    for (DownloadRequest r : requests) {
-      ServiceKeys.check("token", r.tokens().keySet(), resolvers);
-    }
-    List<DownloadHandle> handles = new ArrayList<>();
-    for (DownloadRequest r : requests) {
-      handles.add(submit(r));
-    }
-    return new Batch(handles, mode);
-  }
-
-  /** Asks the source what the request would download, without any file body; the answer is kept for a following submit. */
-  public Resolution resolve(DownloadRequest request) throws DownloadException {
-    checkOpen();
-    ServiceKeys.check("token", request.tokens().keySet(), resolvers);
-    DownloadTask scratch = newTask(request, List.of(), null);
-    Resolved resolved = scratch.resolve();
-    DownloadBackend backend = backendFor(request, scratch);
-    resolutions.put(request, resolved);
-    return new Resolution(Secret.redact(request.source()), resolved.resolver().name(), backend.name(),
-        resolved.describe());
-  }
-
-  /** {@link #resolve} on a worker thread. */
-  public CompletableFuture<Resolution> resolveAsync(DownloadRequest request) {
-    checkOpen();
-    ServiceKeys.check("token", request.tokens().keySet(), resolvers);
-    CompletableFuture<Resolution> answer = new CompletableFuture<>();
-    workers.execute(() -> {
-      try {
-        answer.complete(resolve(request));
-      } catch (DownloadException | RuntimeException e) {
-        answer.completeExceptionally(e);
-      }
-    });
-    return answer;
-  }
-
-  public List<DownloadSnapshot> list() {
-    return registry.all().stream().map(DownloadTask::snapshot).toList();
-  }
-
-  public Optional<DownloadHandle> handle(String id) {
-    return Optional.ofNullable(registry.get(id));
-  }
-
-  public Limits limits() {
-    return limits;
-  }
-
-  public void limits(Limits limits) {
-    this.limits = limits;
-    connections.limits(limits.maxConnections(), limits.maxConnectionsPerHost());
-    rate.rate(limits.bytesPerSecond());
-    queue.maxRunning(limits.maxRunningDownloads());
-  }
-
-  ConnectionLimits connections() {
-    return connections;
-  }
-
-  RateLimiter rate() {
-    return rate;
-  }
-
-  private DownloadTask newTask(DownloadRequest request, List<DownloadListener> listeners, Resolved resolved) {
-    return new DownloadTask(this, registry.newId(), registry.nextSequence(), request, listeners, resolved);
-  }
-
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this Downloads is closed");
     }
   }
 
-  private List<DownloadListener> listenersFor(DownloadRequest request) {
+  List<SourceResolver> resolvers() {
+    return resolvers;
+  }
+
+  /** The builder's listeners, one from each factory, then the request's own. */
+  List<DownloadListener> listenersFor(DownloadRequest request) {
     List<DownloadListener> listeners = new ArrayList<>(config.listeners());
     for (DownloadListener.Factory f : config.listenerFactories()) {
       try {
@@ -297,10 +211,6 @@ public final class Engine implements AutoCloseable {
     return sidecars;
   }
 
-  DownloadQueue queue() {
-    return queue;
-  }
-
   /** A run of the task began or ended: only running downloads are ticked. */
   void running(DownloadTask task, boolean isRunning) {
     if (isRunning) {
@@ -310,13 +220,8 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** The task ended for good; the registry keeps it in the history for a while. */
-  void ended(DownloadTask task) {
-    registry.ended(task);
-  }
-
   private void tick() {
-    queue.pump(); // not-before times that have come
+    manager.queue().pump(); // not-before times that have come
     long now = System.nanoTime();
     for (DownloadTask task : running) {
       try {
@@ -333,9 +238,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     closed = true;
-    for (DownloadTask task : registry.all()) {
-      task.cancel();
-    }
+    manager.close();
     ticker.shutdownNow();
     workers.shutdown();
     try {

@@ -42,7 +42,8 @@ public record EngineConfig(
     ProxySelector proxySelector,
     AddressPolicy addressPolicy,
     Limits limits,
-    ThreadFactory threadFactory) {
+    ThreadFactory threadFactory,
+    Path stateFolder) {
 
   public EngineConfig {
     listeners = List.copyOf(listeners);

@@ -53,6 +53,11 @@ final class Registry {
     return all;
   }
 
+  /** Makes new sequence numbers follow those of restored downloads. */
+  void sequenceAtLeast(long value) {
+    sequence.accumulateAndGet(value, Math::max);
+  }
+
   void ended(DownloadTask task) {
     synchronized (ended) {
       ended.add(task);

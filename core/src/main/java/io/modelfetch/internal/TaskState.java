@@ -37,8 +37,11 @@ final class TaskState {
     return active && (state == DownloadState.DOWNLOADING || state == DownloadState.VERIFYING);
   }
 
-  /** Posts the first state, QUEUED. */
-  synchronized void announce() {
+  /** Posts the first state: QUEUED, or PAUSED for a paused download restored from the state folder. */
+  synchronized void announce(boolean paused) {
+    if (paused) {
+      state = DownloadState.PAUSED;
+    }
     events.stateChanged(state);
   }
 
@@ -101,7 +104,7 @@ final class TaskState {
     if (stop != null) {
       stop.cancel();
     } else {
-      task.engine().queue().remove(task);
+      task.engine().manager().queue().remove(task);
     }
     return true;
   }
@@ -117,7 +120,7 @@ final class TaskState {
       }
       moveTo(DownloadState.QUEUED);
     }
-    task.engine().queue().offer(task);
+    task.engine().manager().queue().offer(task);
     return true;
   }
 
@@ -137,7 +140,7 @@ final class TaskState {
     if (stop != null) {
       stop.cancel();
     } else {
-      task.engine().queue().remove(task);
+      task.engine().manager().queue().remove(task);
       task.finish(null, task.cancelled(null));
     }
     return true;
@@ -168,9 +171,9 @@ final class TaskState {
         }
       }
     }
-    task.engine().queue().released();
+    task.engine().manager().queue().released();
     if (requeue) {
-      task.engine().queue().offer(task);
+      task.engine().manager().queue().offer(task);
     }
     if (end != null) {
       task.finish(result, error);
@@ -179,8 +182,12 @@ final class TaskState {
 
   private void moveTo(DownloadState next) {
     if (next != state) {
+      DownloadState previous = state;
       state = next;
       events.stateChanged(next);
+      if (next == DownloadState.PAUSED || (next == DownloadState.QUEUED && previous == DownloadState.PAUSED)) {
+        task.engine().manager().journal().state(task.id(), next);
+      }
     }
   }
 }
