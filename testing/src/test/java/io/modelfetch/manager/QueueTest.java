@@ -47,9 +47,14 @@ class QueueTest extends ManagerTest {
         h.result().join();
       }
       assertThat(maxSeen).as("downloads running at once").isEqualTo(2);
-      // the first two took the slots at submission; then the priority-5 ones, then the rest in order
-      assertThat(states.starts()).containsExactly(origin.url("/f0"), origin.url("/f1"), origin.url("/f3"),
-          origin.url("/f5"), origin.url("/f2"), origin.url("/f4"));
+      // the first two took the slots at submission; then the priority-5 ones, then the rest. By
+      // pairs: downloads of the same size end together, so two start at nearly the same moment,
+      // and listeners of different downloads are called on different threads (the exact order
+      // with one slot is in the next test)
+      List<String> starts = states.starts();
+      assertThat(starts.subList(0, 2)).containsExactlyInAnyOrder(origin.url("/f0"), origin.url("/f1"));
+      assertThat(starts.subList(2, 4)).containsExactlyInAnyOrder(origin.url("/f3"), origin.url("/f5"));
+      assertThat(starts.subList(4, 6)).containsExactlyInAnyOrder(origin.url("/f2"), origin.url("/f4"));
     }
   }
 
