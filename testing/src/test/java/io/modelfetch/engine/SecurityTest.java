@@ -10,12 +10,17 @@ import io.modelfetch.Downloads;
 import io.modelfetch.Secret;
 import io.modelfetch.spi.RemoteFile;
 import io.modelfetch.spi.ScopedHeader;
+import io.modelfetch.testing.FakeOrigin;
 import io.modelfetch.testing.RecordedRequest;
 import io.modelfetch.testing.RecordingListener;
 import io.modelfetch.testing.TestData;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SecurityTest extends EngineTestBase {
   private static final String TOKEN = "tok_s3cr3t_value";
@@ -98,5 +103,75 @@ class SecurityTest extends EngineTestBase {
               e -> assertThat(e.kind()).isEqualTo(DownloadException.Kind.UNEXPECTED_RESPONSE));
     }
     assertThat(dir.resolve("v.ckpt")).doesNotExist();
+  }
+
+  /**
+   * A link without a model-file extension (an API's download endpoint, a short link) that answers
+   * with a login page: the content type alone must refuse it, since no extension rule can.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/download?id=3", "/file", "/models/42/download?type=Model&format=SafeTensor"})
+  void anHtmlPageAtALinkWithoutAModelExtensionIsNeverSaved(String link) throws Exception {
+    String path = link.contains("?") ? link.substring(0, link.indexOf('?')) : link;
+    origin.page(path, 200, "text/html; charset=utf-8", "<!doctype html><html><body>Sign in</body></html>");
+    try (Downloads d = builder().build()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url(link)).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.UNEXPECTED_RESPONSE);
+            assertThat(e.getMessage()).contains("text/html").contains("instead of the file");
+          });
+    }
+    assertThat(namesIn()).isEmpty();
+  }
+
+  /** The same, for an XHTML page, which some login walls send. */
+  @Test
+  void anXhtmlPageAtALinkWithoutAnExtensionIsNeverSaved() throws Exception {
+    origin.page("/get", 200, "application/xhtml+xml", "<html xmlns=\"http://www.w3.org/1999/xhtml\"/>");
+    try (Downloads d = builder().build()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url("/get")).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class,
+              e -> assertThat(e.kind()).isEqualTo(DownloadException.Kind.UNEXPECTED_RESPONSE));
+    }
+    assertThat(namesIn()).isEmpty();
+  }
+
+  /**
+   * An endpoint without an extension whose answer names a model file but carries a JSON error body
+   * with status 200 (what some APIs do): the named file's extension refuses it.
+   */
+  @Test
+  void aJsonErrorNamedAsAModelFileByAnExtensionlessLinkIsNeverSaved() throws Exception {
+    origin.handle("/download", req -> new FakeOrigin.Reply(200, Map.of("Content-Type", "application/json",
+        "Content-Disposition", "attachment; filename=\"model.safetensors\""),
+        "{\"error\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8)));
+    try (Downloads d = builder().build()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url("/download?id=3")).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.UNEXPECTED_RESPONSE);
+            assertThat(e.getMessage()).contains("application/json").contains("model.safetensors");
+          });
+    }
+    assertThat(namesIn()).isEmpty();
+  }
+
+  /** A JSON error with an error status at an extensionless link is reported by its status, and nothing is saved. */
+  @Test
+  void aJsonErrorStatusAtAnExtensionlessLinkIsReportedByItsStatus() throws Exception {
+    origin.page("/download", 401, "application/json", "{\"error\":\"Unauthorized\"}");
+    try (Downloads d = builder().build()) {
+      assertThatThrownBy(() -> d.download(DownloadRequest.of(origin.url("/download?id=3")).into(dir)))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.AUTHENTICATION_REQUIRED);
+            assertThat(e.getMessage()).contains("HTTP 401");
+          });
+    }
+    assertThat(namesIn()).isEmpty();
+  }
+
+  private List<String> namesIn() throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
   }
 }
