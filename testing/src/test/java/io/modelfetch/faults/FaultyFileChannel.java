@@ -9,7 +9,10 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 
-/** A real file channel whose writes can fail as on a full disk, and whose forces are logged. */
+/**
+ * A real file channel whose writes can fail as on a full disk, whose forces are logged, and whose
+ * writes and forces are recorded in the file system's {@link DurabilityLedger}.
+ */
 final class FaultyFileChannel extends FileChannel {
   private final FaultyFileSystem fs;
   private final Path path;
@@ -24,13 +27,18 @@ final class FaultyFileChannel extends FileChannel {
   @Override
   public int write(ByteBuffer src) throws IOException {
     fs.beforeWrite(path, src.remaining());
-    return real.write(src);
+    long position = real.position();
+    int n = real.write(src);
+    fs.ledger().wrote(name(), position, n);
+    return n;
   }
 
   @Override
   public int write(ByteBuffer src, long position) throws IOException {
     fs.beforeWrite(path, src.remaining());
-    return real.write(src, position);
+    int n = real.write(src, position);
+    fs.ledger().wrote(name(), position, n);
+    return n;
   }
 
   @Override
@@ -40,13 +48,21 @@ final class FaultyFileChannel extends FileChannel {
       n += srcs[i].remaining();
     }
     fs.beforeWrite(path, n);
-    return real.write(srcs, offset, length);
+    long position = real.position();
+    long written = real.write(srcs, offset, length);
+    fs.ledger().wrote(name(), position, written);
+    return written;
   }
 
   @Override
   public void force(boolean metaData) throws IOException {
     fs.log("force " + path.getFileName());
+    fs.ledger().forcing(name());
     real.force(metaData);
+  }
+
+  private String name() {
+    return path.getFileName().toString();
   }
 
   @Override
@@ -83,6 +99,7 @@ final class FaultyFileChannel extends FileChannel {
   @Override
   public FileChannel truncate(long size) throws IOException {
     real.truncate(size);
+    fs.ledger().truncated(name(), size);
     return this;
   }
 
@@ -94,7 +111,9 @@ final class FaultyFileChannel extends FileChannel {
   @Override
   public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
     fs.beforeWrite(path, count);
-    return real.transferFrom(src, position, count);
+    long n = real.transferFrom(src, position, count);
+    fs.ledger().wrote(name(), position, n);
+    return n;
   }
 
   @Override

@@ -28,6 +28,7 @@ final class FaultyFileSystem extends FileSystem {
   private final FileSystem real;
   private final FaultyFileSystemProvider provider;
   private final List<String> operations = new CopyOnWriteArrayList<>();
+  private final DurabilityLedger ledger = new DurabilityLedger();
   private final AtomicLong written = new AtomicLong();
   private volatile long writeBudget = Long.MAX_VALUE;
   private volatile Predicate<String> budgeted = name -> true;
@@ -70,6 +71,11 @@ final class FaultyFileSystem extends FileSystem {
   /** {@code force NAME} and {@code move NAME -> NAME}, in the order they happened, by file name. */
   List<String> operations() {
     return List.copyOf(operations);
+  }
+
+  /** Which written bytes were forced, checked at every resume-state write and every rename into place. */
+  DurabilityLedger ledger() {
+    return ledger;
   }
 
   /** Called before a write of {@code n} bytes into {@code file}. */

@@ -1,5 +1,6 @@
 package io.modelfetch.faults;
 
+import io.modelfetch.internal.file.ControlFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,7 @@ import java.nio.file.FileStore;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
@@ -53,7 +55,11 @@ final class FaultyFileSystemProvider extends FileSystemProvider {
   @Override
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
-    return new FaultyFileChannel(fs, path, real.newFileChannel(fs.unwrap(path), options, attrs));
+    FileChannel channel = real.newFileChannel(fs.unwrap(path), options, attrs);
+    if (options.contains(StandardOpenOption.TRUNCATE_EXISTING) && options.contains(StandardOpenOption.WRITE)) {
+      fs.ledger().truncated(path.getFileName().toString(), 0);
+    }
+    return new FaultyFileChannel(fs, path, channel);
   }
 
   @Override
@@ -98,6 +104,7 @@ final class FaultyFileSystemProvider extends FileSystemProvider {
   @Override
   public void delete(Path path) throws IOException {
     real.delete(fs.unwrap(path));
+    fs.ledger().truncated(path.getFileName().toString(), 0);
   }
 
   @Override
@@ -107,7 +114,16 @@ final class FaultyFileSystemProvider extends FileSystemProvider {
 
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
-    fs.log("move " + source.getFileName() + " -> " + target.getFileName());
+    String from = source.getFileName().toString();
+    String to = target.getFileName().toString();
+    fs.log("move " + from + " -> " + to);
+    if (from.endsWith(".state.tmp") && to.equals(from.substring(0, from.length() - ".tmp".length()))) {
+      String part = to.substring(0, to.length() - ".state".length());
+      fs.ledger().stateWritten(part, ControlFile.read(fs.unwrap(source)).map(ControlFile::ranges)
+          .orElseThrow(() -> new AssertionError("an unreadable resume state is being put in place: " + from)));
+    } else if (from.endsWith(".part") && to.equals(from.substring(0, from.length() - ".part".length()))) {
+      fs.ledger().partMoved(from);
+    }
     real.move(fs.unwrap(source), fs.unwrap(target), options);
   }
 

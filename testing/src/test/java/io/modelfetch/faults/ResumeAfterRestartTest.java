@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +107,11 @@ class ResumeAfterRestartTest extends FaultTest {
         .isBetween(data.length - keptBytes, data.length - keptBytes + STEAL_SLACK);
   }
 
+  /**
+   * At every checkpoint, each byte the new resume state claims was forced before the state was put
+   * in place (a state written first, or a force left out, claims bytes a crash would lose), and the
+   * state itself is forced before its atomic rename; the part is forced whole before it is renamed.
+   */
   @Test
   void theResumeStateIsWrittenAtomicallyAndOnlyAfterTheDataItDescribesIsForced() throws Exception {
     byte[] data = TestData.bytes(4 * MIB, 15);
@@ -120,22 +124,21 @@ class ResumeAfterRestartTest extends FaultTest {
     }
     assertSameContent(dir.resolve("model.safetensors"), data);
 
+    List<DurabilityLedger.Check> checks = fs.ledger().checks();
+    assertThat(checks).as("resume-state writes, then the rename").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(checks.get(checks.size() - 1).what()).isEqualTo("rename of model.safetensors.part");
+    assertThat(checks).as("every checkpoint claims only forced bytes, and claims some")
+        .allSatisfy(c -> assertThat(c.unforcedBytes()).as(c.toString()).isZero())
+        .allSatisfy(c -> assertThat(c.claimedBytes()).as(c.toString()).isPositive());
+
     List<String> ops = fs.operations();
     String stateWrite = "move model.safetensors.part.state.tmp -> model.safetensors.part.state";
-    List<Integer> writes = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (ops.get(i).equals(stateWrite)) {
-        writes.add(i);
+        assertThat(ops.subList(0, i)).as("what precedes state write %d in %s", i, ops).isNotEmpty()
+            .last().isEqualTo("force model.safetensors.part.state.tmp");
       }
     }
-    assertThat(writes).as("checkpoints in %s", ops).hasSizeGreaterThanOrEqualTo(2);
-    for (int i : writes) {
-      assertThat(ops.subList(i - 2, i)).as("what precedes checkpoint %d in %s", i, ops)
-          .containsExactly("force model.safetensors.part", "force model.safetensors.part.state.tmp");
-    }
-    int last = writes.get(writes.size() - 1);
-    assertThat(ops.subList(last + 1, ops.size())).as("after the last checkpoint")
-        .containsSubsequence("force model.safetensors.part", "move model.safetensors.part -> model.safetensors");
   }
 
   /** A crash after the last byte was recorded but before the rename: the next run only verifies and moves. */
