@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The builder's validation and the request's immutability; what the settings change on the wire
+ * (User-Agent, derived builders) is pinned by {@code BuilderOnTheWireTest} in the testing module.
+ */
 class DownloadsBuilderTest {
   @Test
   void validatesAtOnceAndNamesTheArgument() {
@@ -21,19 +25,10 @@ class DownloadsBuilderTest {
   }
 
   @Test
-  void defaultUserAgentIsOursNotABrowsers() {
-    assertThat(Downloads.version()).isNotBlank();
-    try (Downloads d = Downloads.builder().build()) {
-      assertThat(d.resolvers()).last().isEqualTo("direct");
-      assertThat(d.backends()).contains("jdk");
-    }
-  }
-
-  @Test
-  void newBuilderDerivesAVariantWithoutChangingTheOriginal() {
-    try (Downloads a = Downloads.builder().connectionsPerFile(4).build();
-        Downloads b = a.newBuilder().connectionsPerFile(8).build()) {
-      assertThat(a.newBuilder()).isNotSameAs(b.newBuilder());
+  void knowsItsPluginsWithoutDiscovery() {
+    try (Downloads d = Downloads.builder().discoverPlugins(false).build()) {
+      assertThat(d.resolvers()).containsExactly("direct");
+      assertThat(d.backends()).containsExactly("jdk");
     }
   }
 
