@@ -4,8 +4,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.request;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A stand-in for the Hugging Face Hub, shaped like huggingface.co's answers: WireMock on
@@ -36,7 +39,8 @@ import java.util.TreeSet;
  * 302 carrying {@code X-Linked-Etag}/{@code X-Linked-Size}/{@code X-Repo-Commit} and small git
  * files with a 200 and their git blob id as ETag), and a {@link FakeOrigin} reached as
  * {@code localhost} plays the CDN the signed {@code Location}s point at: a different host, so
- * credentials must not reach it.
+ * credentials must not reach it. A {@link Repo#privateTo private} or {@link Repo#gatedFor gated}
+ * repository refuses requests without its token as the Hub does.
  */
 final class FakeHub implements AutoCloseable {
   static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
@@ -131,10 +135,62 @@ final class FakeHub implements AutoCloseable {
     private final String repoId;
     private final List<ObjectNode> tree = new ArrayList<>();
     private final TreeSet<String> folders = new TreeSet<>();
+    /** The token that may read this repository; null for a public one. */
+    private String readableWith;
 
     private Repo(String prefix, String repoId) {
       this.prefix = prefix;
       this.repoId = repoId;
+    }
+
+    /**
+     * Makes the repository private, readable only with {@code token}, as huggingface.co answers
+     * (research A2): without a token, 401 {@code RepoNotFound} (private and missing look alike);
+     * with another token, 401 "Invalid credentials in Authorization header". Every route of the
+     * repository (API and {@code /resolve/}) is guarded. Call it before adding files.
+     */
+    Repo privateTo(String token) {
+      return restrict(token, aResponse().withStatus(401).withHeader("X-Error-Code", "RepoNotFound")
+          .withHeader("X-Error-Message", "Repository not found"), aResponse().withStatus(401)
+          .withHeader("X-Error-Message", "Invalid credentials in Authorization header"));
+    }
+
+    /**
+     * Makes the repository gated, with {@code token} the only one whose account accepted its
+     * conditions: without a token, 401 {@code GatedRepo}; with another (valid) token, 403
+     * {@code GatedRepo}. Call it before adding files.
+     */
+    Repo gatedFor(String token) {
+      String name = (prefix.isEmpty() ? "model " : prefix.substring(0, prefix.length() - 2) + " ") + repoId;
+      return restrict(token, aResponse().withStatus(401).withHeader("X-Error-Code", "GatedRepo")
+          .withHeader("X-Error-Message", "Access to " + name + " is restricted. You must have access to it and be "
+              + "authenticated to access it. Please log in."), aResponse().withStatus(403)
+          .withHeader("X-Error-Code", "GatedRepo").withHeader("X-Error-Message", "Access to " + name
+              + " is restricted and you are not in the authorized list. Visit " + base() + "/" + prefix + repoId
+              + " to ask for access."));
+    }
+
+    private Repo restrict(String token, ResponseDefinitionBuilder anonymous, ResponseDefinitionBuilder otherToken) {
+      readableWith = token;
+      anonymous.withHeader("Content-Type", "application/json").withBody("{\"error\":\"denied\"}");
+      otherToken.withHeader("Content-Type", "application/json").withBody("{\"error\":\"denied\"}");
+      String repo = Pattern.quote(prefix + repoId);
+      String api = Pattern.quote("api/" + (prefix.isEmpty() ? "models/" : prefix) + repoId);
+      for (String route : List.of("/" + repo + "/.*", "/" + api + "(/.*)?")) {
+        for (String method : List.of("HEAD", "GET")) {
+          hub.stubFor(request(method, urlPathMatching(route)).withHeader("Authorization", absent()).atPriority(9)
+              .willReturn(anonymous));
+          hub.stubFor(request(method, urlPathMatching(route)).withHeader("Authorization", matching(".*"))
+              .atPriority(9).willReturn(otherToken));
+        }
+      }
+      return this;
+    }
+
+    /** The stub for one of this repository's routes: only for its token when it is not public. */
+    private MappingBuilder guarded(MappingBuilder route) {
+      return readableWith == null ? route
+          : route.withHeader("Authorization", equalTo("Bearer " + readableWith)).atPriority(1);
     }
 
     /** The path under which files of this repo are resolved. */
@@ -149,7 +205,7 @@ final class FakeHub implements AutoCloseable {
       String signed = cdn.urlOnOtherHost("/repos/" + sha + "?X-Amz-Signature=s1gn4tur3&Expires=1700000000");
       for (String rev : revisions(revisionsInUrl)) {
         for (String method : List.of("HEAD", "GET")) {
-          hub.stubFor(request(method, urlPathEqualTo(resolvePath(rev, path))).willReturn(aResponse().withStatus(302)
+          hub.stubFor(guarded(request(method, urlPathEqualTo(resolvePath(rev, path)))).willReturn(aResponse().withStatus(302)
               .withHeader("Location", signed)
               .withHeader("X-Linked-Etag", "\"" + sha + "\"")
               .withHeader("X-Linked-Size", String.valueOf(content.length))
@@ -167,7 +223,7 @@ final class FakeHub implements AutoCloseable {
     Repo git(String path, byte[] content, String... revisionsInUrl) {
       for (String rev : revisions(revisionsInUrl)) {
         for (String method : List.of("HEAD", "GET")) {
-          hub.stubFor(request(method, urlPathEqualTo(resolvePath(rev, path))).willReturn(aResponse().withStatus(200)
+          hub.stubFor(guarded(request(method, urlPathEqualTo(resolvePath(rev, path)))).willReturn(aResponse().withStatus(200)
               .withHeader("ETag", "\"" + gitBlobSha1(content) + "\"")
               .withHeader("Content-Length", String.valueOf(content.length))
               .withHeader("X-Repo-Commit", COMMIT)
@@ -183,7 +239,7 @@ final class FakeHub implements AutoCloseable {
     Repo publish(String revisionInUrl, int pageSize) {
       String api = "/api/" + (prefix.isEmpty() ? "models/" : prefix) + repoId;
       ObjectNode info = JSON.createObjectNode().put("id", repoId).put("sha", COMMIT);
-      hub.stubFor(get(urlPathEqualTo(api + "/revision/" + revisionInUrl)).willReturn(json(info.toString())));
+      hub.stubFor(guarded(get(urlPathEqualTo(api + "/revision/" + revisionInUrl))).willReturn(json(info.toString())));
       List<ObjectNode> entries = new ArrayList<>();
       for (String folder : folders) {
         entries.add(JSON.createObjectNode().put("type", "directory").put("oid", "f".repeat(40)).put("size", 0)
@@ -201,7 +257,7 @@ final class FakeHub implements AutoCloseable {
           r.withHeader("Link", "<" + base() + api + "/tree/" + COMMIT + "?recursive=true&expand=false&cursor=c"
               + (page + 1) + ">; rel=\"next\"");
         }
-        hub.stubFor(m.willReturn(r));
+        hub.stubFor(guarded(m).willReturn(r));
       }
       return this;
     }
