@@ -111,10 +111,11 @@ command_for() {  # tool connections url target-dir -> fills the array cmd
   esac
 }
 
-# Runs one download and appends a row to the TSV. The file is checked (size always, bytes on
-# request) and deleted, so every run downloads everything.
-measure() {  # section case tool connections file run verify
-  local section=$1 kase=$2 tool=$3 n=$4 file=$5 run=$6 verify=$7
+# Runs one download and appends a row to the TSV. The file is checked (its size, then every byte
+# against the origin's with cmp, after the timed window: a run that saved a wrong byte is a failed
+# run, not a fast one) and deleted, so every run downloads everything.
+measure() {  # section case tool connections file run
+  local section=$1 kase=$2 tool=$3 n=$4 file=$5 run=$6
   local url dir bytes start end wall ok=1 rc=0
   url=$(url_for "$kase" "$file")
   dir="$OUT/$tool"
@@ -128,7 +129,7 @@ measure() {  # section case tool connections file run verify
   if [ "$rc" != 0 ] || [ "$(stat -c %s "$dir/$file" 2>/dev/null || echo 0)" != "$bytes" ]; then
     ok=0
     echo "  $tool on $url failed (exit $rc): $(tail -c 300 "$work/stderr" | tr '\n' ' ')" >&2
-  elif [ "$verify" = 1 ] && ! cmp -s "$dir/$file" "$ROOT/$file"; then
+  elif ! cmp -s "$dir/$file" "$ROOT/$file"; then
     ok=0
     echo "  $tool on $url: downloaded bytes differ from the origin's file" >&2
   fi
@@ -168,7 +169,7 @@ for ((run = 1; run <= RUNS; run++)); do
     for tool in $(rotated $((run - 1)) "${tools[@]}"); do
       if [ "$tool" = curl ] && [[ $kase == *-slow ]] && [ "$run" -gt "$CURL_SLOW_RUNS" ]; then continue; fi
       n=$CONNECTIONS; [ "$tool" = curl ] && n=1
-      measure main "$kase" "$tool" "$n" "$FILE" "$run" "$([ "$run" = 1 ] && echo 1 || echo 0)"
+      measure main "$kase" "$tool" "$n" "$FILE" "$run"
     done
   done
 done
@@ -181,7 +182,7 @@ if [ "$SWEEP" = 1 ]; then
     for kase in http-slow http-fast; do
       for n in $SWEEP_CONNECTIONS; do
         for tool in $(rotated $((run + n)) "${sweep_tools[@]}"); do
-          measure sweep "$kase" "$tool" "$n" "$SWEEP_FILE" "$run" 0
+          measure sweep "$kase" "$tool" "$n" "$SWEEP_FILE" "$run"
         done
       done
     done
@@ -194,7 +195,7 @@ if [ "$HEAP" = 1 ]; then
   for ((run = 1; run <= RUNS; run++)); do
     for file in 256m.bin 1g.bin; do
       export MODELFETCH_JAVA_OPTS="$saved_opts -Xmx64m -Xlog:gc,gc+heap+exit:file=$work/gc-$file-$run.log"
-      measure heap http-fast modelfetch "$CONNECTIONS" "$file" "$run" "$([ "$run" = 1 ] && echo 1 || echo 0)"
+      measure heap http-fast modelfetch "$CONNECTIONS" "$file" "$run"
       heap_peak "$work/gc-$file-$run.log" > "$work/heap-$file-$run"
     done
   done

@@ -3,6 +3,7 @@ package io.modelfetch.benchmarks;
 import io.modelfetch.DownloadException;
 import io.modelfetch.DownloadRequest;
 import io.modelfetch.DownloadResult;
+import io.modelfetch.DownloadedFile;
 import io.modelfetch.Downloads;
 import java.io.IOException;
 import java.net.URI;
@@ -61,6 +62,7 @@ public class ManySmallFilesBenchmark {
   private Downloads downloads;
   private DownloadRequest request;
   private long size;
+  private DownloadResult last;
 
   @Setup(Level.Trial)
   public void start() throws IOException {
@@ -90,12 +92,23 @@ public class ManySmallFilesBenchmark {
     DownloadResult result = downloads.download(request);
     Downloaded.check(result, files, size);
     transferred.add(size * files, files);
+    last = result;
     return result;
   }
 
+  /** Compares every downloaded file with the origin's (outside the measured time), then deletes them. */
   @TearDown(Level.Invocation)
-  public void deleteDownloads() {
-    scratch.clear();
+  public void checkAndDeleteDownloads() throws IOException {
+    try {
+      if (last != null) {
+        for (DownloadedFile f : last.files()) {
+          Downloaded.sameBytes(f.path(), originFiles.path().resolve(f.path().getFileName()));
+        }
+      }
+    } finally {
+      last = null;
+      scratch.clear();
+    }
   }
 
   @TearDown(Level.Trial)

@@ -5,6 +5,7 @@ import io.modelfetch.testing.TestData;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,7 @@ public class OriginCeilingBenchmark {
   private Scratch scratch;
   private RawRangeClient client;
   private Path target;
+  private Path original;
   private long size;
 
   @Setup(Level.Trial)
@@ -67,17 +69,19 @@ public class OriginCeilingBenchmark {
     size = (long) sizeMiB << 20;
     long rate = (long) rateMiBps << 20;
     URI url;
+    originFiles = Scratch.under(directory);
+    original = originFiles.path().resolve("model.safetensors");
     if (origin.equals("fake")) {
       FakeOrigin fake = FakeOrigin.start();
-      fake.file(PATH, TestData.bytes(sizeMiB << 20, 42)).throttle(rate);
+      byte[] bytes = TestData.bytes(sizeMiB << 20, 42);
+      Files.write(original, bytes);
+      fake.file(PATH, bytes).throttle(rate);
       url = fake.uri(PATH);
       server = fake;
     } else {
-      originFiles = Scratch.under(directory);
-      Path file = originFiles.path().resolve("model.safetensors");
-      RandomFile.write(file, size, 42);
+      RandomFile.write(original, size, 42);
       LoopbackOrigin lean = LoopbackOrigin.start(rate);
-      url = lean.serve(PATH, file);
+      url = lean.serve(PATH, original);
       server = lean;
     }
     scratch = Scratch.under(directory);
@@ -97,9 +101,16 @@ public class OriginCeilingBenchmark {
     return size;
   }
 
+  /** Compares the download with the origin's bytes (outside the measured time), then deletes it. */
   @TearDown(Level.Invocation)
-  public void deleteDownload() {
-    scratch.clear();
+  public void checkAndDeleteDownload() throws IOException {
+    try {
+      if (Files.exists(target)) {
+        Downloaded.sameBytes(target, original);
+      }
+    } finally {
+      scratch.clear();
+    }
   }
 
   @TearDown(Level.Trial)
@@ -107,8 +118,6 @@ public class OriginCeilingBenchmark {
     client.close();
     server.close();
     scratch.close();
-    if (originFiles != null) {
-      originFiles.close();
-    }
+    originFiles.close();
   }
 }

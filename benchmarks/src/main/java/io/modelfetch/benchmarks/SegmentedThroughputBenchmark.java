@@ -68,6 +68,8 @@ public class SegmentedThroughputBenchmark {
   private Downloads downloads;
   private DownloadRequest request;
   private long size;
+  private Path original;
+  private DownloadResult last;
 
   @Setup(Level.Trial)
   public void start() throws IOException {
@@ -75,6 +77,7 @@ public class SegmentedThroughputBenchmark {
     originFiles = Scratch.under(directory);
     Path file = originFiles.path().resolve("model.safetensors");
     String sha = RandomFile.write(file, size, 42);
+    original = file;
     origin = LoopbackOrigin.start((long) rateMiBps << 20);
     URI url = origin.serve(PATH, file);
     scratch = Scratch.under(directory);
@@ -94,12 +97,21 @@ public class SegmentedThroughputBenchmark {
     DownloadResult result = downloads.download(request);
     Downloaded.check(result, 1, size);
     transferred.add(size, 1);
+    last = result;
     return result;
   }
 
+  /** Compares the download with the origin's file byte for byte (outside the measured time), then deletes it. */
   @TearDown(Level.Invocation)
-  public void deleteDownload() {
-    scratch.clear();
+  public void checkAndDeleteDownload() throws IOException {
+    try {
+      if (last != null) {
+        Downloaded.sameBytes(last.path(), original);
+      }
+    } finally {
+      last = null;
+      scratch.clear();
+    }
   }
 
   @TearDown(Level.Trial)

@@ -1,9 +1,15 @@
 package io.modelfetch.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.modelfetch.DownloadResult;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -53,6 +59,78 @@ class BenchmarksSmokeTest {
         .param("origin", origin).param("connections", "2").param("sizeMiB", "2").param("rateMiBps", "0"));
 
     assertThat(secondary(result, "mebibytes").getScore()).isPositive();
+  }
+
+  /** The content check after each operation catches a single wrong byte, and names where it is. */
+  @Test
+  void oneWrongByteInTheDownloadFailsTheThroughputBenchmark() throws Exception {
+    SegmentedThroughputBenchmark b = new SegmentedThroughputBenchmark();
+    b.connections = 2;
+    b.sizeMiB = 1;
+    b.rateMiBps = 0;
+    b.directory = dir.toString();
+    b.start();
+    try {
+      b.download(new Transferred());
+      b.checkAndDeleteDownload();
+      Path file = b.download(new Transferred()).path();
+      flipByte(file, 123_457);
+      assertThatThrownBy(b::checkAndDeleteDownload).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("at byte 123457");
+    } finally {
+      b.stop();
+    }
+  }
+
+  @Test
+  void oneWrongByteInOneOfManyFilesFailsTheSmallFilesBenchmark() throws Exception {
+    ManySmallFilesBenchmark b = new ManySmallFilesBenchmark();
+    b.files = 5;
+    b.sizeKiB = 4;
+    b.rateMiBps = 0;
+    b.concurrentFiles = 2;
+    b.directory = dir.toString();
+    b.start();
+    try {
+      DownloadResult result = b.downloadRepository(new Transferred());
+      flipByte(result.files().get(3).path(), 4095);
+      assertThatThrownBy(b::checkAndDeleteDownloads).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("at byte 4095");
+    } finally {
+      b.stop();
+    }
+  }
+
+  @Test
+  void oneWrongByteFailsTheOriginCalibration() throws Exception {
+    OriginCeilingBenchmark b = new OriginCeilingBenchmark();
+    b.connections = 2;
+    b.sizeMiB = 1;
+    b.rateMiBps = 0;
+    b.origin = "fake";
+    b.directory = dir.toString();
+    b.start();
+    try {
+      b.download(new Transferred());
+      Path raw;
+      try (var files = Files.walk(dir)) {
+        raw = files.filter(p -> p.getFileName().toString().equals("raw.bin")).findFirst().orElseThrow();
+      }
+      flipByte(raw, 0);
+      assertThatThrownBy(b::checkAndDeleteDownload).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("at byte 0");
+    } finally {
+      b.stop();
+    }
+  }
+
+  private static void flipByte(Path file, long position) throws Exception {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      ch.read(one, position);
+      one.put(0, (byte) (one.get(0) ^ 0x01)).rewind();
+      ch.write(one, position);
+    }
   }
 
   private RunResult runOnce(Class<?> benchmark, UnaryOperator<ChainedOptionsBuilder> params)
