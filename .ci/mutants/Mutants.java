@@ -96,7 +96,9 @@ public final class Mutants {
       clearReports(root);
       Path log = Files.createTempFile("mutant-" + m.id(), ".log");
       List<String> command = new ArrayList<>(List.of("./mvnw", "-B", "-q", "-pl", m.module(), "-am", "verify",
-          "-Dtest=" + m.tests(), "-Dsurefire.failIfNoSpecifiedTests=false"));
+          "-Dtest=" + m.tests(), "-Dsurefire.failIfNoSpecifiedTests=false",
+          // every module's tests run even when an earlier module's fail, so the table lists all killers
+          "-Dmaven.test.failure.ignore=true"));
       String extra = System.getenv().getOrDefault("MUTANTS_MAVEN_ARGS", "");
       if (!extra.isBlank()) {
         command.addAll(List.of(extra.trim().split("\\s+")));
@@ -109,10 +111,10 @@ public final class Mutants {
         return new Outcome(m, "invalid (does not compile, see " + log + ")", List.of(), seconds);
       }
       List<String> failed = failedTests(root);
-      if (exit == 0) {
-        return new Outcome(m, "SURVIVED", failed, seconds);
+      if (!failed.isEmpty()) {
+        return new Outcome(m, "killed", failed, seconds);
       }
-      return new Outcome(m, failed.isEmpty() ? "killed by the build, not a test (see " + log + ")" : "killed",
+      return new Outcome(m, exit == 0 ? "SURVIVED" : "killed by the build, not a test (see " + log + ")",
           failed, seconds);
     } finally {
       write(source, original);

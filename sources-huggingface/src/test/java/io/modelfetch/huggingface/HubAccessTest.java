@@ -1,5 +1,8 @@
 package io.modelfetch.huggingface;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -103,6 +106,30 @@ class HubAccessTest {
     DownloadException e = failure("https://huggingface.co/datasets/org/gated-set", OTHER);
     assertThat(e.kind()).isEqualTo(Kind.ACCESS_DENIED);
     assertThat(e.getMessage()).contains("gated", "accept its conditions");
+  }
+
+  /**
+   * A listing page whose {@code Link: rel="next"} points at another host (a hostile or misconfigured
+   * mirror): the next page may be asked for, but never with the token.
+   */
+  @Test
+  void theTokenDoesNotFollowTheListingsNextPageToAnotherHost() throws Exception {
+    String api = "/api/models/org/paged";
+    fake.hub.stubFor(get(urlPathEqualTo(api + "/revision/main")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\":\"org/paged\",\"sha\":\"" + FakeHub.COMMIT + "\"}")));
+    String next = fake.cdn.urlOnOtherHost(api + "/tree/" + FakeHub.COMMIT + "?recursive=true&cursor=c1");
+    fake.hub.stubFor(get(urlPathEqualTo(api + "/tree/" + FakeHub.COMMIT)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withHeader("Link", "<" + next + ">; rel=\"next\"")
+        .withBody("[]")));
+    fake.cdn.page(api + "/tree/" + FakeHub.COMMIT, 200, "application/json", "[]");
+    try (Downloads d = downloads(TOKEN)) {
+      d.download(DownloadRequest.of("https://huggingface.co/org/paged").into(tmp.resolve("paged")));
+    } catch (DownloadException e) {
+      assertThat(e.getMessage()).doesNotContain(TOKEN);
+    }
+    assertThat(fake.cdn.requests(api + "/tree/" + FakeHub.COMMIT)).as("the next page was asked for").isNotEmpty()
+        .allSatisfy(r -> assertThat(r.headers().toString()).doesNotContain(TOKEN));
   }
 
   private Downloads downloads(String token) {
