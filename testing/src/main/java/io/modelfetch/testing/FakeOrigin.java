@@ -69,7 +69,10 @@ public final class FakeOrigin implements AutoCloseable {
     Reply handle(RecordedRequest request) throws IOException;
   }
 
-  /** A complete response for {@link #handle}. */
+  /**
+   * A complete response for {@link #handle}. A {@code Content-Length} is added unless the headers
+   * name one or a {@code Transfer-Encoding} (then the body must already be encoded in it).
+   */
   public record Reply(int status, Map<String, String> headers, byte[] body) {
     public Reply {
       headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));

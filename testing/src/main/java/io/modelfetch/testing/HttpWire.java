@@ -74,7 +74,7 @@ final class HttpWire {
     StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(' ').append(reason(reply.status()))
         .append("\r\n");
     reply.headers().forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
-    if (!reply.headers().containsKey("Content-Length")) {
+    if (!reply.headers().containsKey("Content-Length") && !reply.headers().containsKey("Transfer-Encoding")) {
       sb.append("Content-Length: ").append(reply.body().length).append("\r\n");
     }
     sb.append("\r\n");

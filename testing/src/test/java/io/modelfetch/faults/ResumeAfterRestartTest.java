@@ -160,6 +160,31 @@ class ResumeAfterRestartTest extends FaultTest {
     assertThat(namesIn(dir)).containsExactly("model.safetensors");
   }
 
+  /**
+   * A part longer than the file (bytes left past the end by an earlier, larger download) whose
+   * state says every byte is there: the size check refuses it, nothing reaches the final name, and
+   * the part is removed so the next run starts clean.
+   */
+  @Test
+  void aCompletePartWithBytesPastTheFilesEndIsRefusedAndRemoved() throws Exception {
+    byte[] data = TestData.bytes(2 * MIB, 18);
+    origin.file(PATH, data).etag("\"v1\"");
+    Path part = dir.resolve("model.safetensors.part");
+    byte[] longer = Arrays.copyOf(data, data.length + 100);
+    Files.write(part, longer);
+    new ControlFile(origin.url(PATH), "\"v1\"", data.length, List.of(new long[] {0, data.length}))
+        .write(ControlFile.pathFor(part));
+    try (Downloads downloads = builder().build()) {
+      assertThatThrownBy(() -> downloads.download(request()))
+          .isInstanceOfSatisfying(DownloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DownloadException.Kind.CHECKSUM_MISMATCH);
+            assertThat(e.getMessage()).contains(data.length + 100 + " bytes", "should have " + data.length);
+          });
+    }
+    assertThat(dir.resolve("model.safetensors")).doesNotExist();
+    assertThat(part).doesNotExist();
+  }
+
   /** Presigned links (S3 and its clones, GCS, CloudFront as Hugging Face's CDN uses) change with every signing. */
   @ParameterizedTest
   @ValueSource(strings = {
