@@ -30,7 +30,9 @@ public record DownloadedFile(
     /** Completed from a partial file an earlier attempt left. */
     RESUMED,
     /** Already complete at the target (same size, and same SHA-256 when one was known); nothing transferred. */
-    ALREADY_PRESENT
+    ALREADY_PRESENT,
+    /** Produced from the content cache ({@link Downloads.Builder#contentCache}); nothing transferred. */
+    CACHED
   }
 
   public Optional<String> sha256Hex() {

@@ -2,6 +2,7 @@ package io.modelfetch;
 
 import io.modelfetch.internal.Engine;
 import io.modelfetch.internal.EngineConfig;
+import io.modelfetch.internal.cache.ContentStore;
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.SourceResolver;
 import java.io.IOException;
@@ -251,6 +252,8 @@ public final class Downloads implements AutoCloseable {
     private Map<String, String> environment;
     private boolean sidecars = true;
     private boolean alwaysHash;
+    private Path contentCache;
+    private long contentCacheBytes;
     private Path trustedCertificates;
     private SSLContext sslContext;
     private Provider tlsProvider;
@@ -467,6 +470,23 @@ public final class Downloads implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps verified files in a content-addressed cache in {@code folder}, at most {@code maxBytes}
+     * (least recently used files go first). A file whose SHA-256 the source publishes (CivitAI,
+     * Hugging Face LFS files, a request's {@link DownloadRequest#sha256}) and that the cache holds is
+     * then produced with no request to its server: by hard link where the file system allows (no
+     * copy, no extra space), else by copy. Several processes and machines may share the folder,
+     * also on a network file system. Off by default; {@code null} turns it off.
+     */
+    public Builder contentCache(Path folder, long maxBytes) {
+      if (folder != null && maxBytes <= 0) {
+        throw new IllegalArgumentException("content cache size must be positive, was " + maxBytes);
+      }
+      this.contentCache = folder;
+      this.contentCacheBytes = maxBytes;
+      return this;
+    }
+
     /** Downloads that run at once, 1..1000 (default 3); the others wait in the queue. */
     public Builder maxRunningDownloads(int downloads) {
       this.limits = limits.withMaxRunningDownloads(downloads);
@@ -573,6 +593,8 @@ public final class Downloads implements AutoCloseable {
       b.limits = limits;
       b.threadFactory = threadFactory;
       b.stateFolder = stateFolder;
+      b.contentCache = contentCache;
+      b.contentCacheBytes = contentCacheBytes;
       return b;
     }
 
@@ -580,7 +602,8 @@ public final class Downloads implements AutoCloseable {
       return new EngineConfig(connectionsPerFile, maxConnections, maxConcurrentFiles, connectTimeout, idleTimeout,
           retries, userAgent, listeners, listenerFactories, resolvers, backends, discoverPlugins, backend, tokens,
           endpoints, backendOptions, environment, sidecars, alwaysHash, trustedCertificates, sslContext, tlsProvider,
-          proxySelector, addressPolicy, limits, threadFactory, stateFolder);
+          proxySelector, addressPolicy, limits, threadFactory, stateFolder,
+          contentCache == null ? null : new ContentStore(contentCache, contentCacheBytes));
     }
   }
 }

@@ -48,6 +48,7 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService eventExecutor;
   private final ScheduledExecutorService ticker;
   private final SidecarWriter sidecars;
+  private final CachedFiles cachedFiles;
   private final Set<DownloadTask> running = ConcurrentHashMap.newKeySet();
   private final Set<String> noticesGiven = ConcurrentHashMap.newKeySet();
   private final Manager manager;
@@ -90,6 +91,7 @@ public final class Engine implements AutoCloseable {
     events.allowCoreThreadTimeOut(true);
     this.eventExecutor = events;
     this.ticker = Executors.newSingleThreadScheduledExecutor(threads(config.threadFactory(), "modelfetch-ticker"));
+    this.cachedFiles = new CachedFiles(config.contentStore());
     this.sidecars = new SidecarWriter(httpClient, config.userAgent(), config.sidecars(), config.addressPolicy());
     this.backends = Plugins.backends(config, new JdkBackend(data, workers));
     this.manager = new Manager(this, config);
@@ -209,6 +211,10 @@ public final class Engine implements AutoCloseable {
 
   SidecarWriter sidecars() {
     return sidecars;
+  }
+
+  CachedFiles cachedFiles() {
+    return cachedFiles;
   }
 
   /** A run of the task began or ended: only running downloads are ticked. */

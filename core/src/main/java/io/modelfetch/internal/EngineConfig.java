@@ -6,6 +6,7 @@ import io.modelfetch.Limits;
 import io.modelfetch.Secret;
 import io.modelfetch.spi.DownloadBackend;
 import io.modelfetch.spi.SourceResolver;
+import io.modelfetch.internal.cache.ContentStore;
 import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.security.Provider;
@@ -43,7 +44,8 @@ public record EngineConfig(
     AddressPolicy addressPolicy,
     Limits limits,
     ThreadFactory threadFactory,
-    Path stateFolder) {
+    Path stateFolder,
+    ContentStore contentStore) {
 
   public EngineConfig {
     listeners = List.copyOf(listeners);

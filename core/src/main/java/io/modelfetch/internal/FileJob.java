@@ -103,17 +103,13 @@ final class FileJob {
       }
     }
     ScopedHeaders credentials = new ScopedHeaders(file.headers(), file.url());
-    Probe probe = Probe.run(task.engine().data(), file.url(), credentials, config, task);
-    if (size >= 0 && probe.size() >= 0 && probe.size() != size) {
-      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the server's file is " + probe.size()
-          + " bytes but the source says " + size + " (" + Secret.redact(probe.finalUrl().toString())
-          + "); it may have been replaced, try again later");
-    }
-    if (size < 0) {
-      size = probe.size();
-    }
+    // a cache hit needs no request when the name is known; otherwise only the probe, for the server's name
+    boolean cached = task.engine().cachedFiles().has(file, size);
+    Probe probe = cached && early.isPresent() ? null : probe(credentials);
     Path target = early.orElseGet(() -> planner.targetFromServer(probe));
-    TargetPlanner.checkContentType(probe, target);
+    if (probe != null) {
+      TargetPlanner.checkContentType(probe, target);
+    }
     try {
       NoFollowFiles.createDirectories(planner.baseFor(target), target.getParent());
     } catch (IOException e) {
@@ -148,10 +144,44 @@ final class FileJob {
               + "downloaded there); move it away, choose another folder, or replace it (--overwrite)");
         }
       }
-      return transferVerifyAndMove(target, probe, credentials);
+      if (cached && task.engine().cachedFiles().produce(file, size, target, task)) {
+        size = sizeOf(target);
+        done.set(size);
+        List<Path> sidecars = task.engine().sidecars().write(target, file, task);
+        Path shown = resolver.afterDownload(file, target, task.control());
+        return finished(new DownloadedFile(shown, size, file.sha256().orElseThrow(), Status.CACHED, file.metadata(),
+            sidecars, Secret.redact(file.url().toString())));
+      }
+      Probe checked = probe != null ? probe : probe(credentials); // evicted since the lookup: download it
+      if (probe == null) {
+        TargetPlanner.checkContentType(checked, target);
+      }
+      return transferVerifyAndMove(target, checked, credentials);
     } finally {
       lock.close();
     }
+  }
+
+  private static long sizeOf(Path file) throws DownloadException {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new DownloadException(Kind.LOCAL_IO, "cannot read " + file + ": " + FileErrors.cause(e), e);
+    }
+  }
+
+  /** Asks the server for the file's size and type; the size must be the one the source announced. */
+  private Probe probe(ScopedHeaders credentials) throws DownloadException {
+    Probe probe = Probe.run(task.engine().data(), file.url(), credentials, config, task);
+    if (size >= 0 && probe.size() >= 0 && probe.size() != size) {
+      throw new DownloadException(Kind.UNEXPECTED_RESPONSE, "the server's file is " + probe.size()
+          + " bytes but the source says " + size + " (" + Secret.redact(probe.finalUrl().toString())
+          + "); it may have been replaced, try again later");
+    }
+    if (size < 0) {
+      size = probe.size();
+    }
+    return probe;
   }
 
   private DownloadedFile transferVerifyAndMove(Path target, Probe firstProbe, ScopedHeaders credentials)
@@ -211,6 +241,7 @@ final class FileJob {
     part.moveToTarget();
     List<Path> sidecars = task.engine().sidecars().write(target, file, task);
     Path shown = resolver.afterDownload(file, target, task.control());
+    task.engine().cachedFiles().store(file, shown, sha256, task);
     return finished(new DownloadedFile(shown, size, sha256, result.resumed() ? Status.RESUMED : Status.DOWNLOADED,
         file.metadata(), sidecars, Secret.redact(probe.finalUrl().toString())));
   }
