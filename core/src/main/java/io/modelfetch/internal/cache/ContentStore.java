@@ -108,12 +108,13 @@ public final class ContentStore {
       try {
         Files.createLink(entry.content(), tmp);
       } catch (FileAlreadyExistsException e) {
-        if (valid(entry, size)) {  // the same bytes, stored concurrently by another download
-          touch(entry);
-          return;
+        // Stored concurrently by another download, or left without its meta by an interrupted insert:
+        // content only ever appears whole (linked from a complete file), so the same size means the
+        // same bytes. The content is never replaced, so a meta written beside it always describes it.
+        if (Files.size(entry.content()) != size) {
+          entry.remove();
+          Files.createLink(entry.content(), tmp);
         }
-        Files.deleteIfExists(entry.content());  // content left without meta by an interrupted insert
-        Files.createLink(entry.content(), tmp);
       }
       writeMeta(entry);
     } finally {
